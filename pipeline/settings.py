@@ -1,0 +1,160 @@
+"""One settings object: the shipped TOML defaults, a config file over them, TRIAGE_* env over both."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from pipeline.errors import ConfigError
+
+DEFAULT_CONFIG = Path(__file__).with_name("data") / "triage.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MailboxSettings(_Section):
+    host: str = "localhost"
+    port: int = Field(default=993, ge=1, le=65535)
+    security: Literal["ssl", "starttls", "plain"] = "ssl"
+    username: str = ""
+    password: str = Field(default="", repr=False)
+    oauth2_token_command: str = ""
+    folder: str = "INBOX"
+    processed_folder: str = "Triage/Processed"
+    error_folder: str = "Triage/Error"
+
+
+class ScheduleSettings(_Section):
+    cron: str = "*/10 * * * *"
+
+
+class OcrSettings(_Section):
+    low_confidence: float = Field(default=0.70, ge=0.0, le=1.0)
+    """Below this mean word confidence (0..1) a document is flagged `low_ocr_quality`."""
+    language: str = "eng"
+    page_timeout_seconds: float = Field(default=60.0, gt=0)
+    workers: int = Field(default=0, ge=0)
+    """Parallel OCR workers; 0 means one per core."""
+
+
+class LimitSettings(_Section):
+    max_message_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    max_attachments: int = Field(default=50, gt=0)
+    max_attachment_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
+    max_pages: int = Field(default=100, gt=0)
+    max_page_pixels: int = Field(default=60_000_000, gt=0)
+
+
+class ExtractionSettings(_Section):
+    low_confidence: float = Field(default=0.5, ge=0.0, le=1.0)
+    """Values below this confidence are listed for a reviewer's attention."""
+
+
+class RoutingRule(_Section):
+    """First matching rule wins; every condition given must hold."""
+
+    queue: str
+    status: list[str] | None = None
+    kind: list[str] | None = None
+    completeness: list[str] | None = None
+    delegation_type: list[str | None] | None = None
+    categories_any: list[str] | None = None
+    flags_any: list[str] | None = None
+    agency_contains: str | None = None
+
+
+class Queue(_Section):
+    reviewer: str | None = None
+    description: str = ""
+
+
+class RoutingSettings(_Section):
+    rules: list[RoutingRule] = Field(default_factory=list)
+    queues: dict[str, Queue] = Field(default_factory=dict)
+    default_queue: str = "intake"
+
+    @model_validator(mode="after")
+    def _queues_known(self) -> RoutingSettings:
+        known = set(self.queues)
+        for i, rule in enumerate(self.rules, 1):
+            if rule.queue not in known:
+                raise ValueError(f"routing rule {i} names unknown queue {rule.queue!r}")
+        if self.default_queue not in known:
+            raise ValueError(f"routing.default_queue {self.default_queue!r} is not a queue")
+        return self
+
+
+class Settings(BaseSettings):
+    """All configuration of a run."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="TRIAGE_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="forbid",
+        case_sensitive=False,
+    )
+
+    mailbox: MailboxSettings = Field(default_factory=MailboxSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    ocr: OcrSettings = Field(default_factory=OcrSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
+    routing: RoutingSettings = Field(default_factory=RoutingSettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment overrides the file, which arrives as init values.
+        return (env_settings, init_settings)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError as e:
+        raise ConfigError(f"config file not found: {path}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"config file {path} is not valid TOML: {e}") from e
+    except OSError as e:
+        raise ConfigError(f"config file {path} cannot be read: {e.strerror}") from e
+
+
+def load_settings(path: Path | str | None = None) -> Settings:
+    """Load the shipped defaults, then `path` over them, then TRIAGE_* variables over both."""
+    data = _read_toml(DEFAULT_CONFIG)
+    if path is not None:
+        user = _read_toml(Path(path))
+        if "routing" in user and "rules" in user["routing"]:
+            # A config that lists rules replaces the shipped rule list as a whole.
+            data["routing"].pop("rules", None)
+        data = _merge(data, user)
+    try:
+        return Settings(**data)
+    except ValidationError as e:
+        first = e.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid config: {loc}: {first['msg']}") from e
