@@ -1,0 +1,119 @@
+"""Dates and periods as written in requests, normalised to ISO start and end dates."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("fy", re.compile(r"\b(?:fiscal year|fy)\s*(\d{4}|\d{2})\s*[-–/]\s*(\d{2,4})\b", re.I)),
+    ("quarter", re.compile(r"\b(?:q([1-4])|(first|second|third|fourth) quarter(?: of)?)\s*,?\s*(\d{4})\b", re.I)),
+    ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
+    ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
+    ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
+    ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
+    ("num", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")),
+    ("season", re.compile(r"\b(spring|summer|fall|autumn|winter)\s+(?:of\s+)?(\d{4})\b", re.I)),
+]
+_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_SEASON = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
+
+
+def _month(token: str) -> int:
+    key = token.lower().rstrip(".")
+    return _MONTHS[key] if key in _MONTHS else _MONTHS[key[:3]]
+
+
+def _year(token: str) -> int:
+    y = int(token)
+    return y + 2000 if y < 100 else y
+
+
+def _last_day(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def find_periods(text: str) -> list[tuple[int, date, date]]:
+    """Every date or period in `text`: (offset, first day, last day), in text order."""
+    found: list[tuple[int, int, date, date]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            try:
+                period = _period(kind, m)
+            except (KeyError, ValueError):
+                continue
+            if period is None:
+                continue
+            taken.append((m.start(), m.end()))
+            found.append((m.start(), m.end(), *period))
+    found.sort()
+    return [(s, a, b) for s, _e, a, b in found]
+
+
+def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
+    g = m.groups()
+    if kind == "fy":
+        start_year = _year(g[0])
+        return date(start_year, 7, 1), date(start_year + 1, 6, 30)
+    if kind == "quarter":
+        q = int(g[0]) if g[0] else _ORD[g[1].lower()]
+        y = _year(g[2])
+        return date(y, 3 * q - 2, 1), _last_day(y, 3 * q)
+    if kind == "mdy":
+        d = date(_year(g[2]), _month(g[0]), int(g[1]))
+        return d, d
+    if kind == "dmy":
+        d = date(_year(g[2]), _month(g[1]), int(g[0]))
+        return d, d
+    if kind == "my":
+        y, mo = _year(g[1]), _month(g[0])
+        return date(y, mo, 1), _last_day(y, mo)
+    if kind == "iso":
+        d = date(int(g[0]), int(g[1]), int(g[2]))
+        return d, d
+    if kind == "num":
+        d = date(_year(g[2]), int(g[0]), int(g[1]))
+        return d, d
+    if kind == "season":
+        y = _year(g[1])
+        a, b = _SEASON[g[0].lower()]
+        return date(y, a, 1), _last_day(y + (1 if b < a else 0), b)
+    return None
+
+
+_DURATION = re.compile(r"\b(?:about|approximately|roughly|around)?\s*(\d{1,2}|six|twelve|eighteen|twenty-four|nine|three)\s+months?\b", re.I)
+_WORDS = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18, "twenty-four": 24}
+
+
+def normalise_period(text: str) -> tuple[str | None, str | None]:
+    """ISO (start, end) of the period a text describes: first date's start, last date's end.
+
+    A single start date with a duration ("beginning January 2027, about 18 months") ends
+    that many months later.
+    """
+    periods = find_periods(text)
+    if not periods:
+        return None, None
+    start = periods[0][1]
+    end = periods[-1][2] if len(periods) > 1 else None
+    if end is None:
+        d = _DURATION.search(text)
+        if d:
+            n = int(d.group(1)) if d.group(1).isdigit() else _WORDS[d.group(1).lower()]
+            # n months starting with the start month end on the last day of month n.
+            y, m0 = divmod(start.year * 12 + start.month - 1 + n - 1, 12)
+            end = _last_day(y, m0 + 1)
+        else:
+            end = periods[0][2] if periods[0][2] != start else None
+    if end is not None and end < start:
+        start, end = end, start
+    return start.isoformat(), end.isoformat() if end else None

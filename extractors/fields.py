@@ -1,0 +1,503 @@
+"""Read a message's kind, delegation type, categories, activities, fields and flags."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from extractors.dates import find_periods, normalise_period
+from extractors.nlp import compiled_cues, load_nlp, read_jsonl
+from extractors.sections import Section, find_sections, label_matcher
+from models import (
+    ACTIVITIES,
+    FIELD_NAMES,
+    GENERAL_CATEGORIES,
+    Evidence,
+    Extraction,
+    FieldValue,
+    Timeframe,
+)
+
+LABELLED = 0.9
+"""Confidence of a value read from a labelled section."""
+MAX_TEXT = 1200
+
+EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\b(\d{3})\)?[\s.-]?(\d{3})[\s.-](\d{4})\b(?:\s*(?:x|ext\.?)\s*\d+)?")
+ADDRESS = re.compile(
+    r"\b\d{2,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'.]*\s+){1,4}"
+    r"(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|Drive|Dr\.?|Way|Lane|Ln\.?|Parkway|Pkwy\.?|Court|Ct\.?|Place|Pl\.?|Circle|Highway|Hwy\.?)\b"
+    r"(?:[,\s]+(?:Suite|Ste\.?|Room|Rm\.?|Building|Bldg\.?)\s*[\w-]+)?"
+    r"(?:,\s*[A-Z][a-zA-Z ]+)?(?:,\s*(?:CA|California))?(?:\s+\d{5}(?:-\d{4})?)?"
+)
+CATALOG = re.compile(
+    r"\b(?:calnet\s+)?(?:product\s+)?catalog\s+b\b[^\n.;]{0,120}|\b(?:line\s+)?item\s+(?:no\.?\s*)?[A-Z]{2,6}-[\w-]+",
+    re.I,
+)
+FORM20 = re.compile(r"\b(?:form\s*20|telecommunications service request|tsr)\b[^\n.;]{0,60}?(?:#|no\.?|number)?\s*[:]?\s*([A-Z0-9][\w-]{2,})", re.I)
+EXEMPTION = re.compile(r"\bexemption request\b[^\n.;]{0,80}?(?:#|no\.?|number|reference)\s*[:]?\s*([A-Z0-9][\w-]{2,})", re.I)
+OUR_ADDRESSES = {"stnddelegations@state.ca.gov"}
+OUR_PHONES = {"9164639920"}
+CLOSINGS = re.compile(
+    r"^\s*(sincerely|respectfully( submitted)?|regards|best regards|kind regards|thank you|thanks|cordially|yours truly|very truly yours|best)\s*[,.!]?\s*$",
+    re.I,
+)
+
+
+@dataclass
+class Segment:
+    """Text of one document page (or a message body) to read fields from."""
+
+    document: str
+    page: int | None
+    text: str
+
+
+@dataclass
+class MessageContext:
+    """What the headers say, which the text alone does not."""
+
+    subject: str = ""
+    from_: str = ""
+    in_reply_to: str | None = None
+    references: list[str] = field(default_factory=list)
+    auto_submitted: bool = False
+
+
+@dataclass
+class _Read:
+    segment: Segment
+    doc: Doc
+    sections: list[Section]
+    cover_sheet: bool
+
+
+@lru_cache(maxsize=1)
+def _titles() -> list[tuple[re.Pattern[str], str, bool]]:
+    rows = sorted(read_jsonl("titles.jsonl"), key=lambda r: -len(r["title"]))
+    return [
+        (re.compile(r"(?<![\w-])" + re.escape(r["title"]) + r"(?![\w-])", re.I), r["title"], r["cio_equivalent"])
+        for r in rows
+    ]
+
+
+@lru_cache(maxsize=1)
+def _agencies() -> tuple[dict[str, dict], dict[str, str]]:
+    rows = read_jsonl("agencies.jsonl")
+    by_name = {r["name"]: r for r in rows}
+    by_domain = {d: r["name"] for r in rows for d in r["domains"]}
+    return by_name, by_domain
+
+
+@lru_cache(maxsize=1)
+def _matcher():
+    return label_matcher(load_nlp())
+
+
+def classify_title(title: str) -> tuple[str | None, bool | None]:
+    """The title pattern a title matches (longest first) and whether it is CIO-equivalent."""
+    for pattern, name, cio in _titles():
+        if pattern.search(title):
+            return name, cio
+    return None, None
+
+
+def _is_cover_sheet(text: str) -> bool:
+    head = text[:1500].lower()
+    hits = sum(k in head for k in ("fax", "cover", "pages", "to:", "from:", "fax number", "fax:"))
+    return ("cover" in head or "transmittal" in head) and hits >= 4
+
+
+def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
+    scores: Counter[str] = Counter()
+    weights = {label: w for f in names for label, _p, w in compiled_cues(f)}
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        for span in r.doc.spans["cues"]:
+            scores[span.label_] += weights.get(span.label_, 1.0)
+    return scores
+
+
+def _clip(text: str) -> str:
+    text = re.sub(r"[ \t]+", " ", text).strip()
+    return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
+
+
+def _items(text: str) -> list[str]:
+    """A section's text as a list: one item per line or bullet, or per semicolon."""
+    parts = [p for p in re.split(r"\n|;|•", text)]
+    items = [re.sub(r"^\s*(?:[*\-–—•]|\d{1,2}[.)])\s*", "", p).strip(" .,") for p in parts]
+    return [i for i in items if len(i) > 1]
+
+
+def _evidence(r: _Read, start: int, end: int) -> Evidence:
+    snippet = r.doc.text[max(0, start) : end].strip()
+    return Evidence(document=r.segment.document, page=r.segment.page, text=_clip(snippet)[:300])
+
+
+def extract(segments: list[Segment], context: MessageContext | None = None) -> Extraction:
+    """Everything the contract asks to read from a message's text."""
+    context = context or MessageContext()
+    nlp = load_nlp()
+    reads = []
+    for seg, doc in zip(segments, nlp.pipe(s.text for s in segments)):
+        cover = _is_cover_sheet(seg.text)
+        reads.append(_Read(seg, doc, [] if cover else find_sections(doc, _matcher()), cover))
+
+    fields: dict[str, FieldValue] = {name: FieldValue() for name in FIELD_NAMES}
+    extra: dict[str, FieldValue] = {}
+    _read_labelled(reads, fields, extra)
+    _read_prose(reads, fields)
+    _read_people(reads, fields, context)
+    _read_agency(reads, fields, context)
+    _read_contacts(reads, fields)
+    _read_references(reads, fields)
+
+    scores = _cue_scores(reads, ("cues.jsonl",))
+    subject_scores = _subject_cues(context.subject)
+    kind, reason = _classify_kind(scores, subject_scores, fields, context)
+
+    categories = [c for c in GENERAL_CATEGORIES if scores[f"cat:{c}"] > 0]
+    activities = [a for a in ACTIVITIES if scores[f"act:{a}"] > 0]
+    if "activities" in extra:
+        activities = sorted(set(activities) | set(_activities_from(str(extra["activities"].value))),
+                            key=ACTIVITIES.index)
+    dtype = _delegation_type(scores, extra, categories, fields)
+
+    _, title_cio = classify_title(fields["submitter_title"].value or "") if fields["submitter_title"].present else (None, None)
+    flags: list[str] = []
+    if kind == "delegation_request" or kind == "follow_up":
+        for flag, label in (("new_to_market", "flag:new_to_market"), ("complex_technical", "flag:complex_technical"),
+                            ("exemption_may_be_required", "flag:exemption")):
+            if scores[label] > 0:
+                flags.append(flag)
+        if fields["exemption_reference"].present and "exemption_may_be_required" not in flags:
+            flags.append("exemption_may_be_required")
+    if kind == "delegation_request":
+        if fields["submitter_title"].present and title_cio is not True:
+            flags.append("submitter_not_cio")
+        if dtype == "calnet_contract" and not fields["catalog_reference"].present:
+            flags.append("catalog_reference_missing")
+    if kind != "delegation_request":
+        categories, activities = (categories, activities) if kind == "follow_up" else ([], [])
+        dtype = dtype if kind == "follow_up" and scores[f"type:{dtype}"] >= 2 else None
+    return Extraction(
+        kind=kind,
+        delegation_type=dtype,
+        general_categories=categories,
+        activities=activities,
+        fields=fields,
+        flags=flags,
+        kind_reason=reason,
+        title_is_cio=title_cio,
+    )
+
+
+def _subject_cues(subject: str) -> Counter[str]:
+    scores: Counter[str] = Counter()
+    for label, pattern, weight in compiled_cues("cues.jsonl"):
+        if pattern.search(subject):
+            scores[label] += weight
+    return scores
+
+
+_REQUIRED_FOR_KIND = ("project_scope", "project_purpose", "timeframe", "locations",
+                      "staff_qualifications", "adverse_consequences", "justification", "products_services")
+
+
+def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str, FieldValue],
+                   ctx: MessageContext) -> tuple[str, str]:
+    sender = ctx.from_.lower()
+    if "mailer-daemon" in sender or "postmaster" in sender or subject["bounce"] or scores["bounce"] >= 4:
+        return "other", "delivery failure notice (bounce)"
+    if ctx.auto_submitted or subject["auto_reply"] or (scores["auto_reply"] and not scores["request"]):
+        return "other", "automatic reply"
+    found = sum(fields[f].present for f in _REQUIRED_FOR_KIND)
+    request = scores["request"] + subject["request"]
+    is_reply = bool(ctx.in_reply_to or ctx.references) or bool(re.match(r"^\s*(re|aw|sv)\s*:", ctx.subject, re.I))
+    followup = scores["followup"] + subject["followup"]
+    if (scores["status_question"] + subject["status_question"]) and found < 3:
+        return "other", "status question about an earlier request"
+    if scores["marketing"] >= 2 and request < 2:
+        return "other", "vendor marketing"
+    if (is_reply and (followup or found >= 1)) or (followup >= 2 and subject["followup"]):
+        return "follow_up", "reply or resubmission adding to an earlier request"
+    if request >= 2 or found >= 4 or (request >= 1 and found >= 2):
+        return "delegation_request", f"asks for delegation ({request:g} request cues, {found} request items found)"
+    return "other", "no delegation request found"
+
+
+def _activities_from(text: str) -> list[str]:
+    out = []
+    for label, pattern, _w in compiled_cues("cues.jsonl"):
+        if label.startswith("act:") and pattern.search(text):
+            out.append(label[4:])
+    low = text.lower()
+    for a in ACTIVITIES:
+        if a.replace("_", " ") in low:
+            out.append(a)
+    return sorted(set(out), key=ACTIVITIES.index)
+
+
+def _delegation_type(scores: Counter[str], extra: dict[str, FieldValue], categories: list[str],
+                     fields: dict[str, FieldValue]) -> str | None:
+    if "delegation_type" in extra:
+        v = str(extra["delegation_type"].value).lower()
+        if "contract" in v:
+            return "calnet_contract"
+        if "general" in v:
+            return "general"
+    contract, general = scores["type:calnet_contract"], scores["type:general"]
+    if fields["catalog_reference"].present:
+        contract += 2
+    if contract > general and contract >= 2:
+        return "calnet_contract"
+    if general > contract or (categories and general >= contract):
+        return "general"
+    return None
+
+
+def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dict[str, FieldValue]) -> None:
+    for r in reads:
+        for s in r.sections:
+            if not s.text:
+                continue
+            ev = _evidence(r, s.start, s.end)
+            if s.field in ("delegation_type", "activities", "contact"):
+                if s.field == "contact":
+                    _contact_from(s.text, ev, fields)
+                else:
+                    extra[s.field] = FieldValue(value=s.text, confidence=LABELLED, evidence=[ev])
+                continue
+            target = fields[s.field]
+            if target.present:
+                continue
+            if s.field in ("locations", "products_services"):
+                value: object = _items(s.text)
+            elif s.field == "timeframe":
+                start, end = normalise_period(s.text)
+                value = Timeframe(text=_clip(s.text), start=start, end=end)
+            elif s.field in ("contact_email",):
+                m = EMAIL.search(s.text)
+                value = m.group(0) if m else None
+            elif s.field in ("contact_phone",):
+                m = PHONE.search(s.text)
+                value = m.group(0) if m else None
+            elif s.field in ("submitter_name", "submitter_title", "agency"):
+                value = s.text.split("\n")[0].strip(" ,.")
+            else:
+                value = _clip(s.text)
+            if value:
+                fields[s.field] = FieldValue(value=value, confidence=LABELLED, evidence=[ev])
+
+
+def _contact_from(text: str, ev: Evidence, fields: dict[str, FieldValue]) -> None:
+    m = EMAIL.search(text)
+    if m and not fields["contact_email"].present:
+        fields["contact_email"] = FieldValue(value=m.group(0), confidence=LABELLED, evidence=[ev])
+    p = PHONE.search(text)
+    if p and not fields["contact_phone"].present:
+        fields["contact_phone"] = FieldValue(value=p.group(0), confidence=LABELLED, evidence=[ev])
+
+
+_PROSE_FIELDS = ("project_scope", "project_purpose", "staff_qualifications", "adverse_consequences",
+                 "justification", "timeframe", "products_services")
+
+
+def _in_sections(r: _Read, start: int) -> bool:
+    return any(s.start <= start < s.end for s in r.sections)
+
+
+def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+    """Assign unlabelled sentences to the field whose cues they carry most strongly."""
+    weights = {label: w for label, _p, w in compiled_cues("fields.jsonl")}
+    picked: dict[str, list[tuple[float, _Read, object]]] = {f: [] for f in _PROSE_FIELDS}
+    places: list[tuple[_Read, str, int, int]] = []
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        closing = _closing_offset(r.doc.text)
+        for sent in r.doc.sents:
+            if _in_sections(r, sent.start_char) or sent.start_char >= closing:
+                continue
+            text = sent.text.strip()
+            if len(text) < 15:
+                continue
+            score: Counter[str] = Counter()
+            for span in r.doc.spans["cues"]:
+                if sent.start_char <= span.start_char < sent.end_char and span.label_ in picked:
+                    score[span.label_] += weights.get(span.label_, 1.0)
+            if score["timeframe"] and not find_periods(text):
+                del score["timeframe"]
+            if score["products_services"] < 2:
+                score.pop("products_services", None)
+            if score:
+                best, value = score.most_common(1)[0]
+                if best == "products_services" and len(score) > 1:
+                    best, value = score.most_common(2)[1]
+                if value >= 1:
+                    picked[best].append((value, r, sent))
+            for ent in sent.ents:
+                if ent.label_ == "CA_PLACE":
+                    places.append((r, ent.text, sent.start_char, sent.end_char))
+            for m in ADDRESS.finditer(text):
+                places.append((r, m.group(0).strip(" ,."), sent.start_char, sent.end_char))
+
+    for name, hits in picked.items():
+        if fields[name].present or not hits:
+            continue
+        top = max(v for v, _r, _s in hits)
+        text = " ".join(s.text.strip() for _v, _r, s in hits[:4])
+        evidence = [_evidence(r, s.start_char, s.end_char) for _v, r, s in hits[:3]]
+        confidence = round(min(0.8, 0.45 + 0.1 * top), 2)
+        if name == "timeframe":
+            start, end = normalise_period(text)
+            value: object = Timeframe(text=_clip(text), start=start, end=end)
+        elif name == "products_services":
+            value = [_clip(s.text.strip()) for _v, _r, s in hits[:6]]
+        else:
+            value = _clip(text)
+        fields[name] = FieldValue(value=value, confidence=confidence, evidence=evidence)
+
+    if not fields["locations"].present and places:
+        seen: dict[str, tuple[_Read, int, int]] = {}
+        for r, place, a, b in places:
+            if place.lower() in ("rancho cordova",) and "1810" in r.doc.text[a:b]:
+                continue  # the CALNET Program's own address
+            key = place.lower()
+            if not any(key in k or k in key for k in seen):
+                seen[place] = (r, a, b)
+        if seen:
+            fields["locations"] = FieldValue(
+                value=list(seen)[:8],
+                confidence=0.6,
+                evidence=[_evidence(r, a, b) for r, a, b in list(seen.values())[:3]],
+            )
+
+
+def _closing_offset(text: str) -> int:
+    """Offset of a letter's closing ("Sincerely,"), or the end of the text."""
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        if CLOSINGS.match(line):
+            return offset
+        offset += len(line)
+    return len(text)
+
+
+_NAME = re.compile(r"^(?:(?:Dr|Mr|Ms|Mrs)\.?\s+)?[A-Z][a-zA-Z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’-]+){1,2}$")
+
+
+def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: MessageContext) -> None:
+    """Submitter name and title from labels, the signature block, or the sender."""
+    for r in reversed(reads):
+        if r.cover_sheet:
+            continue
+        lines = r.doc.text.splitlines()
+        offsets = [0]
+        for ln in lines:
+            offsets.append(offsets[-1] + len(ln) + 1)
+        closing = next((i for i, ln in enumerate(lines) if CLOSINGS.match(ln)), None)
+        start = closing + 1 if closing is not None else max(0, len(lines) - 12)
+        block = [(i, ln.strip()) for i, ln in enumerate(lines[start : start + 8], start) if ln.strip()]
+        for j, (i, ln) in enumerate(block):
+            name_part, title_part = ln, ""
+            if "," in ln:
+                name_part, title_part = (p.strip() for p in ln.split(",", 1))
+            if _NAME.match(name_part) and not classify_title(name_part)[0]:
+                if not fields["submitter_name"].present:
+                    fields["submitter_name"] = FieldValue(
+                        value=name_part, confidence=0.8 if closing is not None else 0.6,
+                        evidence=[_evidence(r, offsets[i], offsets[i] + len(lines[i]))])
+                title = title_part or (block[j + 1][1] if j + 1 < len(block) else "")
+                ti = i if title_part else (block[j + 1][0] if j + 1 < len(block) else i)
+                if title and classify_title(title)[0] and not fields["submitter_title"].present:
+                    fields["submitter_title"] = FieldValue(
+                        value=title.strip(" ,."), confidence=0.8,
+                        evidence=[_evidence(r, offsets[ti], offsets[ti] + len(lines[ti]))])
+                break
+        if fields["submitter_name"].present:
+            break
+    if not fields["submitter_name"].present:
+        display = re.sub(r"<[^>]*>", "", ctx.from_).strip(' "')
+        if display and "@" not in display and _NAME.match(display):
+            fields["submitter_name"] = FieldValue(
+                value=display, confidence=0.4,
+                evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
+
+
+def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: MessageContext) -> None:
+    """The requesting agency: a label, the agency gazetteer, an ORG entity, or the sender's domain."""
+    by_name, by_domain = _agencies()
+    if fields["agency"].present:
+        value = str(fields["agency"].value)
+        for r in reads:
+            for ent in r.doc.ents:
+                if ent.label_ == "AGENCY" and ent.text.lower() in value.lower() and not by_name[ent.ent_id_]["recipient"]:
+                    fields["agency"].value = ent.ent_id_
+                    return
+        return
+    counts: Counter[str] = Counter()
+    first: dict[str, tuple[_Read, int, int]] = {}
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        for ent in r.doc.ents:
+            if ent.label_ == "AGENCY" and not by_name[ent.ent_id_]["recipient"]:
+                counts[ent.ent_id_] += 1
+                first.setdefault(ent.ent_id_, (r, ent.sent.start_char, ent.sent.end_char))
+    if counts:
+        name = max(counts, key=lambda n: (counts[n], -list(first).index(n)))
+        r, a, b = first[name]
+        fields["agency"] = FieldValue(value=name, confidence=0.85, evidence=[_evidence(r, a, b)])
+        return
+    m = re.search(r"@([\w.-]+)", ctx.from_)
+    if m:
+        domain = m.group(1).lower()
+        for d, name in by_domain.items():
+            if (domain == d or domain.endswith("." + d)) and not by_name[name]["recipient"]:
+                fields["agency"] = FieldValue(
+                    value=name, confidence=0.5,
+                    evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
+                return
+
+
+def _read_contacts(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        text = r.doc.text
+        if not fields["contact_email"].present:
+            for m in EMAIL.finditer(text):
+                if m.group(0).lower() not in OUR_ADDRESSES:
+                    fields["contact_email"] = FieldValue(value=m.group(0), confidence=0.7,
+                                                         evidence=[_evidence(r, m.start(), m.end())])
+                    break
+        if not fields["contact_phone"].present:
+            for m in PHONE.finditer(text):
+                if "".join(m.groups()) not in OUR_PHONES:
+                    fields["contact_phone"] = FieldValue(value=m.group(0).strip(), confidence=0.7,
+                                                         evidence=[_evidence(r, m.start(), m.end())])
+                    break
+
+
+def _read_references(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        text = r.doc.text
+        for name, pattern in (("catalog_reference", CATALOG), ("form20_reference", FORM20),
+                              ("exemption_reference", EXEMPTION)):
+            if fields[name].present:
+                continue
+            m = pattern.search(text)
+            if m:
+                value = m.group(0).strip(" ,.;") if name == "catalog_reference" else m.group(0).strip(" ,.;")
+                if name == "catalog_reference" and not re.search(r"\d|item|category|service", value, re.I):
+                    continue
+                fields[name] = FieldValue(value=value, confidence=0.75, evidence=[_evidence(r, m.start(), m.end())])

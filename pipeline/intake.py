@@ -1,0 +1,44 @@
+"""What touches the output folder: file a triaged message (packet, then ledger) and publish the outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from pathlib import Path
+
+from pipeline.cases import PriorCase
+from pipeline.ledger import Ledger
+from pipeline.packets import packet_path, write_file_atomic, write_packet
+from pipeline.reports import build_report
+from pipeline.triage import Triaged
+
+log = logging.getLogger(__name__)
+
+JSONL_NAME = "triage.jsonl"
+
+
+def file_triaged(out_dir: Path, ledger: Ledger, source_key: str, triaged: Triaged) -> PriorCase:
+    """Write the packet durably, then record the message in the ledger; return it as a prior case."""
+    record = triaged.record.to_contract()
+    write_packet(out_dir, record, triaged.raw, triaged.attachments, triaged.record.documents)
+    sha = hashlib.sha256(triaged.raw).hexdigest()
+    packet = packet_path(out_dir, record).relative_to(out_dir).as_posix()
+    ledger.file(source_key=source_key, record=record, words=triaged.fingerprint, sha256=sha,
+                agency=triaged.agency, packet=packet)
+    log.info("%s: filed as %s in queue %s", source_key, record["case_id"], record["route"]["queue"])
+    return PriorCase(case_id=record["case_id"], message_id=record["message_id"], kind=record["kind"],
+                     agency=triaged.agency, words=frozenset(triaged.fingerprint), sha256=sha)
+
+
+def render_jsonl(records: list[dict]) -> str:
+    """One record a line, in filing order; same records, same bytes."""
+    return "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+
+
+def publish(out_dir: Path, ledger: Ledger) -> list[dict]:
+    """Rewrite `triage.jsonl` and the report from every record in the ledger; return the records."""
+    records = ledger.records()
+    write_file_atomic(out_dir / JSONL_NAME, render_jsonl(records).encode("utf-8"), mode=0o644)
+    build_report(out_dir, records)
+    return records

@@ -1,0 +1,110 @@
+"""The ledger: an SQLite file in OUT_DIR that knows every message it has filed, so none is done twice."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import sqlite3
+from contextlib import contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+
+from pipeline.cases import CaseIndex, PriorCase
+from pipeline.errors import TriageError
+
+LEDGER_NAME = "ledger.sqlite"
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    source_key  TEXT NOT NULL UNIQUE,
+    case_id     TEXT NOT NULL UNIQUE,
+    message_id  TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    status      TEXT NOT NULL,
+    agency      TEXT,
+    words       TEXT NOT NULL,
+    packet      TEXT NOT NULL,
+    record      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_message_id ON messages(message_id);
+CREATE INDEX IF NOT EXISTS messages_sha256 ON messages(sha256);
+"""
+
+
+class RunLocked(TriageError):
+    """Another run is writing to the same output folder."""
+
+    where = "ledger"
+
+
+class Ledger:
+    """Filed messages keyed by their source; one transaction per message."""
+
+    def __init__(self, out_dir: Path) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.path = out_dir / LEDGER_NAME
+        self.db = sqlite3.connect(self.path, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=FULL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def known_sources(self) -> set[str]:
+        """Source keys of every filed message."""
+        return {row[0] for row in self.db.execute("SELECT source_key FROM messages")}
+
+    def case_ids(self) -> set[str]:
+        return {row[0] for row in self.db.execute("SELECT case_id FROM messages")}
+
+    def case_index(self) -> CaseIndex:
+        """Earlier cases, in filing order, for linking follow-ups and duplicates."""
+        rows = self.db.execute(
+            "SELECT case_id, message_id, kind, agency, words, sha256 FROM messages ORDER BY seq"
+        )
+        return CaseIndex([
+            PriorCase(case_id=c, message_id=m, kind=k, agency=a, words=frozenset(json.loads(w)), sha256=s)
+            for c, m, k, a, w, s in rows
+        ])
+
+    def file(self, *, source_key: str, record: dict, words: list[str], sha256: str, agency: str | None,
+             packet: str) -> None:
+        """Record a message as filed; its packet is already durably written."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT INTO messages (source_key, case_id, message_id, sha256, kind, status, agency, words,"
+                " packet, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (source_key, record["case_id"], record["message_id"], sha256, record["kind"], record["status"],
+                 agency, json.dumps(words), packet, json.dumps(record, ensure_ascii=False)),
+            )
+
+    def records(self) -> list[dict]:
+        """Every filed record, in filing order."""
+        return [json.loads(r[0]) for r in self.db.execute("SELECT record FROM messages ORDER BY seq")]
+
+
+def unique_case_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`... when an earlier message (e.g. an identical copy) has it."""
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+@contextmanager
+def run_lock(out_dir: Path) -> Iterator[None]:
+    """Hold an exclusive lock on OUT_DIR for a run; a second run at the same time fails at once."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with (out_dir / ".run.lock").open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as e:
+            raise RunLocked(f"another run is writing to {out_dir}") from e
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -1,0 +1,167 @@
+"""Decode a raw message: headers, the preferred body text, attachments, and whether it is a fax."""
+
+from __future__ import annotations
+
+import email
+import email.utils
+import hashlib
+import logging
+import re
+from email import policy
+from email.message import EmailMessage, Message
+
+from models import Attachment, ErrorEntry, ParsedMessage
+from pipeline.documents import html_to_text, sniff_media_type
+from pipeline.errors import MessageUnreadable
+from pipeline.filenames import safe_name, unique_names
+
+log = logging.getLogger(__name__)
+
+FAX_SENDER = re.compile(r"(^|[^a-z])(e?fax|faxgateway|fax-gateway|rightfax|faxmail)", re.I)
+FAX_SUBJECT = re.compile(r"\b(fax (from|message|received)|incoming fax|new fax|received a \d+ page fax)\b", re.I)
+IMAGE_TYPES = {"image/tiff", "image/png", "image/jpeg", "image/gif"}
+MAX_DEPTH = 20
+
+
+def content_hash(raw: bytes) -> str:
+    """SHA-256 of the raw message bytes, hex."""
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _header(msg: Message, name: str) -> str:
+    try:
+        value = msg.get(name)
+    except Exception:  # noqa: BLE001 - a malformed header must not stop the message
+        return ""
+    if value is None:
+        return ""
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _decode_text(part: Message) -> str:
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset() or "utf-8"
+    for candidate in (charset, "utf-8", "windows-1252"):
+        try:
+            return payload.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return payload.decode("latin-1")
+
+
+def _parts(msg: Message, depth: int = 0):
+    """Leaf parts in order, descending into multiparts and attached messages."""
+    if depth > MAX_DEPTH:
+        raise MessageUnreadable(f"MIME nesting deeper than {MAX_DEPTH} levels")
+    if msg.is_multipart():
+        for sub in msg.get_payload() or []:
+            if isinstance(sub, Message):
+                yield from _parts(sub, depth + 1)
+        return
+    yield msg, depth
+
+
+def parse_message(raw: bytes) -> ParsedMessage:
+    """Parse raw RFC 5322 bytes into a ParsedMessage; raise MessageUnreadable if it is no message."""
+    if not raw.strip():
+        raise MessageUnreadable("empty message (0 bytes of content)")
+    head = raw[:4096]
+    if b"\x00" in head or not re.match(rb"^[\x21-\x39\x3b-\x7e]+:", head.lstrip(b"\r\n")):
+        raise MessageUnreadable("not an RFC 5322 message: no header at the start of the file")
+    msg = email.message_from_bytes(raw, policy=policy.default)
+    assert isinstance(msg, EmailMessage)
+
+    errors: list[ErrorEntry] = []
+    for defect in msg.defects:
+        errors.append(ErrorEntry(where="mime", message=f"message defect: {type(defect).__name__}"))
+
+    message_id = _header(msg, "Message-ID") or f"<sha256-{content_hash(raw)[:32]}@triage.invalid>"
+    date = None
+    date_header = _header(msg, "Date")
+    if date_header:
+        try:
+            date = email.utils.parsedate_to_datetime(date_header)
+        except (TypeError, ValueError, IndexError):
+            errors.append(ErrorEntry(where="mime", message=f"unreadable Date header: {date_header[:60]!r}"))
+    references = _header(msg, "References").split()
+
+    body_plain: list[str] = []
+    body_html: list[str] = []
+    files: list[tuple[str | None, str, bytes]] = []
+    try:
+        leaves = list(_parts(msg))
+    except MessageUnreadable:
+        raise
+    except Exception as e:  # noqa: BLE001 - the email package raises many types on broken input
+        raise MessageUnreadable(f"MIME structure unreadable: {e}") from e
+
+    for part, depth in leaves:
+        ctype = part.get_content_type()
+        disposition = (part.get_content_disposition() or "").lower()
+        try:
+            filename = part.get_filename()
+        except Exception:  # noqa: BLE001
+            filename = None
+        is_body_text = ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename
+        try:
+            if is_body_text:
+                text = _decode_text(part)
+                (body_plain if ctype == "text/plain" else body_html).append(text)
+                continue
+            if ctype in ("message/delivery-status", "text/rfc822-headers", "message/disposition-notification"):
+                body_plain.append(_decode_text(part) if not part.is_multipart() else "")
+                continue
+            data = part.get_payload(decode=True)
+            if data is None:
+                payload = part.get_payload()
+                data = payload.encode("utf-8", "replace") if isinstance(payload, str) else b""
+            for defect in getattr(part, "defects", []):
+                errors.append(
+                    ErrorEntry(where="mime", message=f"part {filename or ctype}: {type(defect).__name__}")
+                )
+            files.append((filename, ctype, data))
+        except Exception as e:  # noqa: BLE001
+            errors.append(ErrorEntry(where="mime", message=f"part {ctype} could not be decoded: {e}"))
+
+    if body_plain:
+        body_text = "\n\n".join(t.strip() for t in body_plain if t.strip())
+    else:
+        body_text = "\n\n".join(html_to_text(h) for h in body_html)
+
+    names = unique_names(
+        [safe_name(name, fallback=f"attachment-{i + 1}") for i, (name, _, _) in enumerate(files)]
+    )
+    attachments = [
+        Attachment(
+            name=name,
+            original_name=original,
+            media_type=sniff_media_type(data, declared),
+            data=data,
+        )
+        for name, (original, declared, data) in zip(names, files)
+    ]
+    from_ = _header(msg, "From")
+    subject = _header(msg, "Subject")
+    channel = detect_channel(from_, subject, body_text, attachments)
+    return ParsedMessage(
+        message_id=message_id,
+        from_=from_,
+        subject=subject,
+        date=date,
+        in_reply_to=_header(msg, "In-Reply-To") or None,
+        references=references,
+        body_text=body_text,
+        attachments=attachments,
+        channel=channel,
+        errors=errors,
+    )
+
+
+def detect_channel(from_: str, subject: str, body_text: str, attachments: list[Attachment]) -> str:
+    """`fax` for fax-gateway mail, or mail whose content is only images (scanned/faxed pages)."""
+    if FAX_SENDER.search(from_) or FAX_SUBJECT.search(subject):
+        return "fax"
+    if attachments and not body_text.strip():
+        if all(a.media_type in IMAGE_TYPES for a in attachments):
+            return "fax"
+    return "email"
