@@ -105,10 +105,9 @@ def put(name, msg_or_bytes, tag=None):
 
 def text_email(name, frm, subject, date, msgid, body, extra=(), charset="utf-8", cte=None):
     m = base_msg(frm, subject, date, msgid, extra=extra)
-    if cte:
-        m.set_content(body, charset=charset, cte=cte)
-    else:
-        m.set_content(body)
+    if cte is None:  # plain 7bit/8bit like most mail clients; long lines stay unwrapped
+        cte = "7bit" if body.isascii() else "8bit"
+    m.set_content(body, charset=charset, cte=cte)
     put(name, m)
     return m
 
@@ -189,12 +188,14 @@ def letter_blocks(text):
     blocks = []
     for para in text.strip().split("\n\n"):
         lines = para.split("\n")
-        if all(len(l) < 70 for l in lines) and len(lines) > 1:
-            for l in lines:
-                blocks.append((l.lstrip("#"), "b" if l.startswith("#") else "p"))
+        while lines and lines[0].startswith("#"):
+            blocks.append((lines.pop(0)[1:], "b"))
+        if not lines:
+            pass
+        elif len(lines) > 1 and all(len(l) < 70 for l in lines):
+            blocks.extend((l, "p") for l in lines)
         else:
-            joined = " ".join(l.strip() for l in lines)
-            blocks.append((joined.lstrip("#"), "b" if joined.startswith("#") else "p"))
+            blocks.append((" ".join(l.strip() for l in lines), "p"))
         blocks.append(("", "p"))
     return blocks
 
@@ -500,7 +501,7 @@ February 8, 2027 - May 28, 2027 (no cutovers during April 1-15 filing peak).
 Locations: FTB Central Office, 9646 Butterfield Way, Sacramento, CA 95827;
 field offices in Los Angeles (300 S. Spring Street), Oakland (1515 Clay
 Street), San Diego (1350 Front Street) and Santa Ana (600 W. Santa Ana Blvd),
-plus nine smaller offices listed in the attached site list.
+plus nine smaller field offices.
 
 Staff technical qualifications and prior experience: the FTB Network Services
 section has eight network engineers (three CCNP Enterprise, one CCIE). The
@@ -877,7 +878,8 @@ California Department of Parks and Recreation
 
 # ---- 15 DSH: new to market ------------------------------------------------
 T15 = """\
-Subject line says it all: General Delegation request, hybrid PBX, Napa State Hospital.
+Subject line says it all: General Delegation request, hybrid PBX,
+Napa State Hospital.
 
 Agency: Department of State Hospitals
 Delegation: General - IP enabling PBX components / hybrid PBX systems
@@ -1048,7 +1050,6 @@ Chief Information Officer
 Employment Development Department
 
 On Tue, Nov 3, 2026 at 9:12 AM Priya Raman <priya.raman@edd.ca.gov> wrote:
-> Requesting General Delegation - IVR/ACD not provided by CALNET.
 > [original message trimmed]
 """
 
@@ -1359,8 +1360,8 @@ def build():
     expect("07-cdph-contract-no-catalog-base64.eml", dtype="calnet_contract",
            acts=["installation"], flags=["catalog_reference_missing"],
            agency="California Department of Public Health",
-           sname="Dr. Lucía Fernández-Ortega", stitle="Chief Information Officer",
-           note="base64 UTF-8 body, RFC 2047 encoded From; contract delegation naming no Catalog B item -> catalog_reference_missing, still complete")
+           sname="Lucía Fernández-Ortega", stitle="Chief Information Officer",
+           note="base64 UTF-8 body, RFC 2047 encoded From, signature 'Dr.' honorific not part of the name; contract delegation naming no Catalog B item -> catalog_reference_missing, still complete")
 
     # 08
     text_email("08-caltrans-pbx-telecom-manager.eml",
@@ -1378,7 +1379,7 @@ def build():
     # 09
     text_email("09-calfire-contract-it-supervisor.eml",
                "Angela Ruiz <angela.ruiz@fire.ca.gov>",
-               "CALNET Contract Delegation - MNS-2215 managed LAN switches, CAL FIRE units",
+               "CALNET Contract Delegation - CAL FIRE unit LAN switches",
                "Mon, 09 Nov 2026 16:02:48 -0800", mid(9, "fire.ca.gov"), T09)
     REQUEST_TEXTS["09"] = T09
     expect("09-calfire-contract-it-supervisor.eml", dtype="calnet_contract",
@@ -1411,7 +1412,7 @@ def build():
                      "CALNET Delegation Request - Consumer Information Center IVR/ACD",
                      "Fri, 06 Nov 2026 16:45:12 -0800", "<20261106.cic-ivr@dca.ca.gov>",
                      to="STNDdelegation@state.ca.gov")
-    inner.set_content(T11_INNER)
+    inner.set_content(T11_INNER, cte="7bit")
     m = base_msg("Jasmine Cho <jasmine.cho@dca.ca.gov>",
                  "FW: CALNET Delegation Request - Consumer Information Center IVR/ACD",
                  "Tue, 10 Nov 2026 11:03:27 -0800", mid(11, "dca.ca.gov"))
@@ -1456,7 +1457,8 @@ def build():
                       cover=COVER14)
     tifs = [tiff_bytes([p], 196) for p in pages]
     pdf14 = img2pdf.convert(tifs, creationdate=FIXED_PDF_DATE, moddate=FIXED_PDF_DATE,
-                            producer="eFax Gateway", creator="eFax Gateway")
+                            producer="eFax Gateway", creator="eFax Gateway",
+                            engine=img2pdf.Engine.internal)
     fax_email("14-parks-fax-pdf-cover-premise.eml", 14, "916-555-0178",
               "Mon, 16 Nov 2026 09:33:40 -0800", pdf14,
               "fax_9165550178_20261116093120.pdf", "application/pdf", 3)
@@ -1669,7 +1671,7 @@ Message-ID: <re.20261120.d4pbx@state.ca.gov>
     m = base_msg("Yvonne Delgado-Price <yvonne.delgado-price@hcd.ca.gov>",
                  "CALNET Contract Delegation Request - MNS-1502 managed firewalls",
                  "Fri, 20 Nov 2026 13:05:00 -0800", mid(29, "hcd.ca.gov"))
-    m.set_content(T29)
+    m.set_content(T29, cte="7bit")
     m.add_attachment(corrupt, maintype="application", subtype="pdf",
                      filename="HCD_WAN_diagram.pdf")
     put("29-hcd-contract-corrupt-pdf.eml", m)
@@ -1705,10 +1707,10 @@ Y29kZT4+CnN0cmVhbQp4nO1aS4/cNgy+z6/QuUCnFPWyjaJAsklboEAPzRbNOdhHkm3aNEGa/v9S
 
     # 31 follow-up to 13 with invalid base64 attachment
     m = base_msg("Frank Oyelaran <frank.oyelaran@dgs.ca.gov>",
-                 "Re: CALNET Contract Delegation Request - DGS wireless access points",
+                 "Re: Additional information needed - DGS delegation request",
                  "Tue, 24 Nov 2026 08:30:00 -0800", mid(31, "dgs.ca.gov"),
                  extra=[("In-Reply-To", "<fax.13.20261100@efax.state.ca.gov>")])
-    m.set_content(T31)
+    m.set_content(T31, cte="7bit")
     m.add_attachment(b"placeholder", maintype="application", subtype="pdf",
                      filename="Form20_TSR_DGS-2026-118.pdf")
     raw = m.as_bytes(policy=POLICY) if False else None  # boundaries fixed by put()
