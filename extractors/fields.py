@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from extractors.dates import find_periods, normalise_period
 from extractors.nlp import compiled_cues, load_nlp, read_jsonl
-from extractors.sections import Section, find_sections, label_matcher
+from extractors.sections import Section, find_sections
 from models import (
     ACTIVITIES,
     FIELD_NAMES,
@@ -93,11 +93,6 @@ def _agencies() -> tuple[dict[str, dict], dict[str, str]]:
     return by_name, by_domain
 
 
-@lru_cache(maxsize=1)
-def _matcher():
-    return label_matcher(load_nlp())
-
-
 def classify_title(title: str) -> tuple[str | None, bool | None]:
     """The title pattern a title matches (longest first) and whether it is CIO-equivalent."""
     for pattern, name, cio in _titles():
@@ -147,7 +142,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     reads = []
     for seg, doc in zip(segments, nlp.pipe(s.text for s in segments)):
         cover = _is_cover_sheet(seg.text)
-        reads.append(_Read(seg, doc, [] if cover else find_sections(doc, _matcher()), cover))
+        reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover))
 
     fields: dict[str, FieldValue] = {name: FieldValue() for name in FIELD_NAMES}
     extra: dict[str, FieldValue] = {}
@@ -163,11 +158,17 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     kind, reason = _classify_kind(scores, subject_scores, fields, context)
 
     categories = [c for c in GENERAL_CATEGORIES if scores[f"cat:{c}"] > 0]
-    activities = [a for a in ACTIVITIES if scores[f"act:{a}"] > 0]
+    if "ip_pbx_hybrid" in categories and not scores["cat:key_system"]:
+        # IP-enabling or hybrid PBX work names the PBX it extends; that alone is not a PBX request.
+        categories.remove("pbx_key_telephone") if "pbx_key_telephone" in categories else None
     if "activities" in extra:
-        activities = sorted(set(activities) | set(_activities_from(str(extra["activities"].value))),
-                            key=ACTIVITIES.index)
+        activities = _activities_from(str(extra["activities"].value))
+    else:
+        activities = _activities_from(" ".join(_request_sentences(reads))) or [
+            a for a in ACTIVITIES if scores[f"act:{a}"] > 0]
     dtype = _delegation_type(scores, extra, categories, fields)
+    if dtype == "calnet_contract":
+        categories = []  # the general categories are those of General Delegations
 
     _, title_cio = classify_title(fields["submitter_title"].value or "") if fields["submitter_title"].present else (None, None)
     flags: list[str] = []
@@ -183,9 +184,10 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
             flags.append("submitter_not_cio")
         if dtype == "calnet_contract" and not fields["catalog_reference"].present:
             flags.append("catalog_reference_missing")
-    if kind != "delegation_request":
-        categories, activities = (categories, activities) if kind == "follow_up" else ([], [])
-        dtype = dtype if kind == "follow_up" and scores[f"type:{dtype}"] >= 2 else None
+    if kind == "follow_up" and ("delegation_type" in extra or scores[f"type:{dtype}"] >= 3):
+        flags = []  # a follow-up keeps the type it states, and what it asks for
+    elif kind != "delegation_request":
+        flags, categories, activities, dtype = [], [], [], None
     return Extraction(
         kind=kind,
         delegation_type=dtype,
@@ -232,11 +234,25 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     return "other", "no delegation request found"
 
 
+def _request_sentences(reads: list[_Read]) -> list[str]:
+    """Sentences that say what delegation is asked for."""
+    out = []
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        for sent in r.doc.sents:
+            if re.search(r"\bdelegation\b|\bactivit", sent.text, re.I) and re.search(
+                r"\brequest|\bseek|\bask", sent.text, re.I):
+                out.append(sent.text)
+    return out
+
+
 def _activities_from(text: str) -> list[str]:
+    """Activities named in a text that says what is asked for (a label's value, a request sentence)."""
     out = []
     for label, pattern, _w in compiled_cues("cues.jsonl"):
-        if label.startswith("act:") and pattern.search(text):
-            out.append(label[4:])
+        if label.startswith(("act:", "act_word:")) and pattern.search(text):
+            out.append(label.split(":", 1)[1])
     low = text.lower()
     for a in ACTIVITIES:
         if a.replace("_", " ") in low:
@@ -334,12 +350,11 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                     score[span.label_] += weights.get(span.label_, 1.0)
             if score["timeframe"] and not find_periods(text):
                 del score["timeframe"]
-            if score["products_services"] < 2:
-                score.pop("products_services", None)
+            products = score.pop("products_services", 0)
+            if products >= 3:
+                picked["products_services"].append((products, r, sent))
             if score:
                 best, value = score.most_common(1)[0]
-                if best == "products_services" and len(score) > 1:
-                    best, value = score.most_common(2)[1]
                 if value >= 1:
                     picked[best].append((value, r, sent))
             for ent in sent.ents:
@@ -390,42 +405,72 @@ def _closing_offset(text: str) -> int:
     return len(text)
 
 
-_NAME = re.compile(r"^(?:(?:Dr|Mr|Ms|Mrs)\.?\s+)?[A-Z][a-zA-Z'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][a-zA-Z'’-]+){1,2}$")
+_NAME = re.compile(
+    r"^(?:(?:Dr|Mr|Ms|Mrs)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][\w'’-]+){1,2}$"
+)
+
+
+def _title_in(line: str) -> str | None:
+    """The part of a signature line that is a title ("IT Manager" of "IT Manager, Dept. of X")."""
+    if len(line.split()) > 12 or ":" in line or "@" in line:
+        return None
+    parts = [p.strip() for p in line.split(",")]
+    for part in ([*parts, line] if len(parts) > 1 else [line]):
+        if classify_title(part)[0] and not _agency_name(part):
+            return part.strip(" ,.")
+    return None
+
+
+_AGENCY_LIKE = re.compile(
+    r"^(california |state )?(department|board|office|commission|division) of\b|\b(agency|board|commission|department)$",
+    re.I)
+
+
+def _agency_name(text: str) -> bool:
+    return bool(_AGENCY_LIKE.search(text.strip(" ,.")))
 
 
 def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: MessageContext) -> None:
     """Submitter name and title from labels, the signature block, or the sender."""
     for r in reversed(reads):
-        if r.cover_sheet:
+        if r.cover_sheet or (fields["submitter_name"].present and fields["submitter_title"].present):
             continue
         lines = r.doc.text.splitlines()
         offsets = [0]
         for ln in lines:
             offsets.append(offsets[-1] + len(ln) + 1)
         closing = next((i for i, ln in enumerate(lines) if CLOSINGS.match(ln)), None)
-        start = closing + 1 if closing is not None else max(0, len(lines) - 12)
-        block = [(i, ln.strip()) for i, ln in enumerate(lines[start : start + 8], start) if ln.strip()]
+        start = closing + 1 if closing is not None else max(0, len(lines) - 15)
+        block = [(i, ln.strip()) for i, ln in enumerate(lines[start:], start) if ln.strip()]
+        confidence = 0.85 if closing is not None else 0.7
+        found_name: tuple[int, str] | None = None
+        found_title: tuple[int, str] | None = None
+        # A title line, with the name on the line before it or before a comma on the same line.
         for j, (i, ln) in enumerate(block):
-            name_part, title_part = ln, ""
-            if "," in ln:
-                name_part, title_part = (p.strip() for p in ln.split(",", 1))
-            if _NAME.match(name_part) and not classify_title(name_part)[0]:
-                if not fields["submitter_name"].present:
-                    fields["submitter_name"] = FieldValue(
-                        value=name_part, confidence=0.8 if closing is not None else 0.6,
-                        evidence=[_evidence(r, offsets[i], offsets[i] + len(lines[i]))])
-                title = title_part or (block[j + 1][1] if j + 1 < len(block) else "")
-                ti = i if title_part else (block[j + 1][0] if j + 1 < len(block) else i)
-                if title and classify_title(title)[0] and not fields["submitter_title"].present:
-                    fields["submitter_title"] = FieldValue(
-                        value=title.strip(" ,."), confidence=0.8,
-                        evidence=[_evidence(r, offsets[ti], offsets[ti] + len(lines[ti]))])
+            title = _title_in(ln)
+            if title is None:
+                continue
+            head = ln.split(",", 1)[0].strip()
+            if head != title and _NAME.match(head) and not classify_title(head)[0]:
+                found_name, found_title = (i, head), (i, title)
                 break
-        if fields["submitter_name"].present:
-            break
+            if j and _NAME.match(block[j - 1][1]) and not classify_title(block[j - 1][1])[0]:
+                found_name, found_title = block[j - 1], (i, title)
+                break
+        if found_name is None and closing is not None:
+            found_name = next(((i, ln) for i, ln in block[:3] if _NAME.match(ln)), None)
+        if found_name and not fields["submitter_name"].present:
+            i, name = found_name
+            name = re.sub(r"^(?:Dr|Mr|Ms|Mrs)\.?\s+", "", name)
+            fields["submitter_name"] = FieldValue(
+                value=name, confidence=confidence, evidence=[_evidence(r, offsets[i], offsets[i + 1] - 1)])
+        if found_title and not fields["submitter_title"].present:
+            i, title = found_title
+            fields["submitter_title"] = FieldValue(
+                value=title, confidence=confidence, evidence=[_evidence(r, offsets[i], offsets[i + 1] - 1)])
     if not fields["submitter_name"].present:
         display = re.sub(r"<[^>]*>", "", ctx.from_).strip(' "')
-        if display and "@" not in display and _NAME.match(display):
+        if display and "@" not in display and _NAME.match(display) and "mail" not in display.lower():
             fields["submitter_name"] = FieldValue(
                 value=display, confidence=0.4,
                 evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])

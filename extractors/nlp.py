@@ -32,8 +32,10 @@ def read_lines(name: str) -> list[str]:
 @lru_cache(maxsize=None)
 def compiled_cues(name: str) -> list[tuple[str, re.Pattern[str], float]]:
     """Regular-expression cues of a JSONL file: (label, pattern, weight)."""
+    # A space in a pattern matches any run of white space, line breaks included.
     return [
-        (row["label"], re.compile(row["pattern"], re.IGNORECASE), float(row.get("weight", 1)))
+        (row["label"], re.compile(re.sub(r" (?![?*])", r"\\s+", row["pattern"]), re.IGNORECASE),
+         float(row.get("weight", 1)))
         for row in read_jsonl(name)
     ]
 

@@ -1,22 +1,28 @@
-"""Labelled sections of a form or letter ("Project Scope:", "TIMELINE", "Locations —")."""
+"""Labelled sections of a form or letter ("Project Scope:", "TIMELINE", "* Locations —")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
-
 from extractors.nlp import read_jsonl
 
-SEPARATORS = (":", "-", "—", "–", ")")
-_LEAD = " \t*•-–—>#0123456789.)("
-# Single words that name a section only when followed by a separator, never as a bare heading.
+# A label is the head of a line: bullets and numbering, then words, then a separator.
+_LINE_HEAD = re.compile(
+    r"^(?P<lead>[ \t]*(?:[*•>\-–—]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)])?[ \t]*)"
+    r"(?P<head>[A-Za-z][A-Za-z0-9 /&,'()\-]{0,80}?)"
+    r"[ \t]*(?P<sep>:|\s[-–—]\s|[–—]\s|\s[–—]|$)"
+)
+_PAREN = re.compile(r"\([^)]*\)")
+# Single words that name a section only when a separator follows, never as a bare heading.
 _WEAK = {"name", "title", "project", "need", "department", "agency", "site", "notes", "phone",
          "tel", "email", "e-mail", "contact", "dates", "organization", "position", "submitter",
-         "reasons", "equipment", "products", "schedule"}
+         "delegation", "activity", "when", "where", "staff", "experience", "services", "catalog",
+         "description", "summary", "signed"}
+_CLOSINGS = ("sincerely", "respectfully", "respectfully submitted", "regards", "best regards",
+             "thank you", "thanks", "kind regards", "cordially", "yours truly", "very truly yours",
+             "atentamente", "best")
 
 
 @dataclass(frozen=True)
@@ -32,67 +38,62 @@ class Section:
     """Character offset where the section's text ends."""
 
 
+def normalise_label(head: str) -> str:
+    """A label as looked up: lower case, parentheticals and extra spaces dropped."""
+    head = _PAREN.sub(" ", head.lower())
+    head = re.sub(r"\s*/\s*", "/", head)
+    head = re.sub(r"\s*&\s*", " and ", head)
+    return re.sub(r"\s+", " ", head).strip(" ,.-")
+
+
 @lru_cache(maxsize=1)
-def _label_rows() -> dict[str, str]:
-    return {row["pattern"].lower(): row["field"] for row in read_jsonl("labels.jsonl")}
+def label_fields() -> dict[str, str]:
+    """Label synonym (normalised) → field, from `patterns/labels.jsonl`."""
+    return {normalise_label(row["pattern"]): row["field"] for row in read_jsonl("labels.jsonl")}
 
 
-def label_matcher(nlp: Language) -> PhraseMatcher:
-    """A case-insensitive phrase matcher over the label synonyms of `labels.jsonl`."""
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for pattern, field in _label_rows().items():
-        matcher.add(field, [nlp.make_doc(pattern)])
-    return matcher
-
-
-def find_sections(doc: Doc, matcher: PhraseMatcher) -> list[Section]:
-    """Sections whose label starts a line, followed by a separator or standing alone as a heading."""
-    text = doc.text
-    heads: list[tuple[int, int, str, str, int]] = []  # (line start, label start, field, label, body start)
-    best: dict[int, tuple[int, int, str, str, int]] = {}
-    for match_id, start, end in matcher(doc):
-        span = doc[start:end]
-        line_start = text.rfind("\n", 0, span.start_char) + 1
-        if text[line_start : span.start_char].strip(_LEAD):
-            continue  # the label is not at the start of its line
-        line_end = text.find("\n", span.end_char)
-        line_end = len(text) if line_end == -1 else line_end
-        rest = text[span.end_char : line_end]
-        stripped = rest.lstrip()
-        label = span.text.lower()
-        if stripped[:1] in SEPARATORS or stripped[:2] == "::":
-            body_start = span.end_char + (len(rest) - len(stripped)) + 1
-        elif not stripped.strip(" :") and label not in _WEAK and len(text[line_start:line_end].split()) <= 8:
-            body_start = line_end
-        else:
-            continue
-        field = doc.vocab.strings[match_id]
-        candidate = (line_start, span.start_char, field, span.text, body_start)
-        # At one line start keep the longest label ("project scope" over "project").
-        prev = best.get(line_start)
-        if prev is None or span.end_char - span.start_char > len(prev[3]):
-            best[line_start] = candidate
-    heads = sorted(best.values())
+def find_sections(text: str) -> list[Section]:
+    """Sections whose label heads a line, followed by a separator or standing alone as a heading."""
+    labels = label_fields()
+    heads: list[tuple[int, str, str, int]] = []  # (label start, field, label, body start)
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        m = _LINE_HEAD.match(line.rstrip("\r\n"))
+        if m:
+            label = normalise_label(m.group("head"))
+            field = labels.get(label)
+            bare = m.group("sep") == ""
+            if field and not (bare and (label in _WEAK or len(label.split()) > 8)):
+                heads.append((offset + m.start("head"), field, m.group("head").strip(), offset + m.end()))
+        offset += len(line)
     sections: list[Section] = []
-    for i, (line_start, label_start, field, label, body_start) in enumerate(heads):
+    for i, (start, field, label, body_start) in enumerate(heads):
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
-        body = text[body_start:stop]
-        body = _cut_at_closing(body)
-        sections.append(
-            Section(field=field, label=label, text=body.strip(" \t\n-–—:"), start=label_start,
-                    end=body_start + len(body))
-        )
+        # The next label's bullet belongs to it, not to this section.
+        body = _cut_at_closing(text[body_start:stop])
+        sections.append(Section(field=field, label=label, text=_tidy(body), start=start,
+                                end=body_start + len(body)))
     return sections
 
 
-_CLOSINGS = ("sincerely", "respectfully", "regards", "best regards", "thank you", "thanks",
-             "kind regards", "cordially", "yours truly", "very truly yours")
+def _tidy(body: str) -> str:
+    lines = [ln.rstrip() for ln in body.strip(" \t\n").split("\n")]
+    while lines and re.fullmatch(r"[ \t]*[*•>\-–—]?[ \t]*", lines[-1]):
+        lines.pop()
+    return "\n".join(lines).strip(" \t\n-–—:")
 
 
 def _cut_at_closing(body: str) -> str:
-    """Stop a section's text at a letter's closing or after a blank line followed by a signature."""
+    """Stop a section's text at a letter's closing or at a blank line before a signature."""
     lines = body.split("\n")
     for i, line in enumerate(lines):
         if line.strip().lower().rstrip(",.!") in _CLOSINGS:
             return "\n".join(lines[:i])
+        if i and not lines[i - 1].strip() and _SIGNATURE_NAME.match(line.strip()):
+            return "\n".join(lines[:i])
     return body
+
+
+_SIGNATURE_NAME = re.compile(
+    r"^(?:(?:Dr|Mr|Ms|Mrs)\.\s+)?[A-Z][\w'’-]+(?:\s+[A-Z]\.)?(?:\s+[A-Z][\w'’-]+){1,2}$"
+)

@@ -21,6 +21,7 @@ FAX_SENDER = re.compile(r"(^|[^a-z])(e?fax|faxgateway|fax-gateway|rightfax|faxma
 FAX_SUBJECT = re.compile(r"\b(fax (from|message|received)|incoming fax|new fax|received a \d+ page fax)\b", re.I)
 IMAGE_TYPES = {"image/tiff", "image/png", "image/jpeg", "image/gif"}
 MAX_DEPTH = 20
+_FATAL_DEFECTS = {"NoBoundaryInMultipartDefect", "StartBoundaryNotFoundDefect", "MultipartInvariantViolationDefect"}
 
 
 def content_hash(raw: bytes) -> str:
@@ -72,6 +73,9 @@ def parse_message(raw: bytes) -> ParsedMessage:
     assert isinstance(msg, EmailMessage)
 
     errors: list[ErrorEntry] = []
+    fatal = [d for d in msg.defects if type(d).__name__ in _FATAL_DEFECTS]
+    if fatal:
+        raise MessageUnreadable(f"MIME structure unreadable: {type(fatal[0]).__name__}")
     for defect in msg.defects:
         errors.append(ErrorEntry(where="mime", message=f"message defect: {type(defect).__name__}"))
 
