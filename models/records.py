@@ -178,7 +178,7 @@ class DocumentText(_Record):
     @property
     def text_file_name(self) -> str:
         """Name of this document's text file inside the packet's `text/` folder."""
-        return f"{self.name}.txt"
+        return self.name if self.name.lower().endswith(".txt") else f"{self.name}.txt"
 
     def to_contract(self) -> dict[str, Any]:
         return {

@@ -132,9 +132,10 @@ def parse_message(raw: bytes) -> ParsedMessage:
     else:
         body_text = "\n\n".join(html_to_text(h) for h in body_html)
 
+    # Unique beside the body document too, so every document has its own text file.
     names = unique_names(
-        [safe_name(name, fallback=f"attachment-{i + 1}") for i, (name, _, _) in enumerate(files)]
-    )
+        ["body.txt", *(safe_name(name, fallback=f"attachment-{i + 1}") for i, (name, _, _) in enumerate(files))]
+    )[1:]
     attachments = [
         Attachment(
             name=name,
