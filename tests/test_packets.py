@@ -95,7 +95,7 @@ def make_record(**overrides: Any) -> dict[str, Any]:
                 "pages": 1,
                 "text_source": "body",
                 "ocr_confidence": None,
-                "text_path": "text/body.txt.txt",
+                "text_path": "text/body.txt",
                 "error": None,
             },
             {
@@ -159,7 +159,7 @@ def test_packet_layout_and_content(tmp_path: Path) -> None:
         "attachments",
         "attachments/request form.pdf",
         "text",
-        "text/body.txt.txt",
+        "text/body.txt",
         "text/request form.pdf.txt",
     }
     assert (folder / "message.eml").read_bytes() == RAW
