@@ -25,10 +25,22 @@ CREATE TABLE IF NOT EXISTS messages (
     agency      TEXT,
     words       TEXT NOT NULL,
     packet      TEXT NOT NULL,
-    record      TEXT NOT NULL
+    record      TEXT NOT NULL,
+    mailbox     TEXT,
+    uidvalidity INTEGER,
+    uid         INTEGER
 );
 CREATE INDEX IF NOT EXISTS messages_message_id ON messages(message_id);
 CREATE INDEX IF NOT EXISTS messages_sha256 ON messages(sha256);
+CREATE INDEX IF NOT EXISTS messages_uid ON messages(mailbox, uidvalidity, uid);
+-- A message seen again under a new UIDVALIDITY, known to be one already filed.
+CREATE TABLE IF NOT EXISTS aliases (
+    source_key  TEXT PRIMARY KEY,
+    case_id     TEXT NOT NULL REFERENCES messages(case_id),
+    mailbox     TEXT NOT NULL,
+    uidvalidity INTEGER NOT NULL,
+    uid         INTEGER NOT NULL
+);
 """
 
 
@@ -53,8 +65,63 @@ class Ledger:
         self.db.close()
 
     def known_sources(self) -> set[str]:
-        """Source keys of every filed message."""
-        return {row[0] for row in self.db.execute("SELECT source_key FROM messages")}
+        """Source keys of every filed message (and of every re-synced alias)."""
+        keys = {row[0] for row in self.db.execute("SELECT source_key FROM messages")}
+        return keys | {row[0] for row in self.db.execute("SELECT source_key FROM aliases")}
+
+    def status_of(self, source_key: str) -> str | None:
+        """The filed record's status ("ok"/"error") of a source, or None when not filed."""
+        row = self.db.execute(
+            "SELECT m.status FROM messages m WHERE m.source_key = ? UNION ALL "
+            "SELECT m.status FROM aliases a JOIN messages m ON m.case_id = a.case_id WHERE a.source_key = ?",
+            (source_key, source_key),
+        ).fetchone()
+        return row[0] if row else None
+
+    def last_uid(self, mailbox: str, uidvalidity: int) -> int:
+        """The highest UID filed from a folder under one UIDVALIDITY (0 when none)."""
+        row = self.db.execute(
+            "SELECT MAX(uid) FROM (SELECT uid FROM messages WHERE mailbox = ? AND uidvalidity = ?"
+            " UNION ALL SELECT uid FROM aliases WHERE mailbox = ? AND uidvalidity = ?)",
+            (mailbox, uidvalidity, mailbox, uidvalidity),
+        ).fetchone()
+        return int(row[0] or 0)
+
+    def resync_match(self, mailbox: str, uidvalidity: int, message_id: str, sha256: str) -> str | None:
+        """After a UIDVALIDITY change: the case of an earlier copy of these exact bytes, not yet re-synced."""
+        row = self.db.execute(
+            "SELECT case_id FROM messages WHERE mailbox = ? AND uidvalidity != ? AND sha256 = ?"
+            " AND message_id = ? AND case_id NOT IN"
+            " (SELECT case_id FROM aliases WHERE mailbox = ? AND uidvalidity = ?) ORDER BY seq LIMIT 1",
+            (mailbox, uidvalidity, sha256, message_id, mailbox, uidvalidity),
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_alias(self, *, source_key: str, case_id: str, mailbox: str, uidvalidity: int, uid: int) -> None:
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "INSERT INTO aliases (source_key, case_id, mailbox, uidvalidity, uid) VALUES (?, ?, ?, ?, ?)",
+                (source_key, case_id, mailbox, uidvalidity, uid),
+            )
+
+    def find_case(self, case_id: str) -> tuple[str, dict, str] | None:
+        """(source key, record, packet path) of a case."""
+        row = self.db.execute("SELECT source_key, record, packet FROM messages WHERE case_id = ?",
+                              (case_id,)).fetchone()
+        return (row[0], json.loads(row[1]), row[2]) if row else None
+
+    def replace(self, *, source_key: str, record: dict, words: list[str], agency: str | None,
+                packet: str) -> None:
+        """Store a reprocessed record in place of the one filed before, keeping its position."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "UPDATE messages SET kind = ?, status = ?, agency = ?, words = ?, packet = ?, record = ?"
+                " WHERE source_key = ?",
+                (record["kind"], record["status"], agency, json.dumps(words), packet,
+                 json.dumps(record, ensure_ascii=False), source_key),
+            )
 
     def case_ids(self) -> set[str]:
         return {row[0] for row in self.db.execute("SELECT case_id FROM messages")}
@@ -72,13 +139,15 @@ class Ledger:
     def file(self, *, source_key: str, record: dict, words: list[str], sha256: str, agency: str | None,
              packet: str) -> None:
         """Record a message as filed; its packet is already durably written."""
+        src = record.get("source") or {}
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
             self.db.execute(
                 "INSERT INTO messages (source_key, case_id, message_id, sha256, kind, status, agency, words,"
-                " packet, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " packet, record, mailbox, uidvalidity, uid) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (source_key, record["case_id"], record["message_id"], sha256, record["kind"], record["status"],
-                 agency, json.dumps(words), packet, json.dumps(record, ensure_ascii=False)),
+                 agency, json.dumps(words), packet, json.dumps(record, ensure_ascii=False),
+                 src.get("mailbox"), src.get("uidvalidity"), src.get("uid")),
             )
 
     def records(self) -> list[dict]:

@@ -66,7 +66,7 @@ def parse_message(raw: bytes) -> ParsedMessage:
     """Parse raw RFC 5322 bytes into a ParsedMessage; raise MessageUnreadable if it is no message."""
     if not raw.strip():
         raise MessageUnreadable("empty message (0 bytes of content)")
-    head = raw[:4096]
+    head = re.split(rb"\r?\n\r?\n", raw[:65536], maxsplit=1)[0]  # the top-level header block
     if b"\x00" in head or not re.match(rb"^[\x21-\x39\x3b-\x7e]+:", head.lstrip(b"\r\n")):
         raise MessageUnreadable("not an RFC 5322 message: no header at the start of the file")
     msg = email.message_from_bytes(raw, policy=policy.default)

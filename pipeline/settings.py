@@ -22,12 +22,35 @@ class MailboxSettings(_Section):
     host: str = "localhost"
     port: int = Field(default=993, ge=1, le=65535)
     security: Literal["ssl", "starttls", "plain"] = "ssl"
+    """TLS by default; `plain` only for a server on loopback (tests)."""
+    tls_verify: bool = True
+    ca_file: str = ""
+    """A CA bundle to trust instead of the system's (e.g. a test server's self-signed certificate)."""
     username: str = ""
+    auth: Literal["password", "oauth2"] = "password"
     password: str = Field(default="", repr=False)
+    """Better given as TRIAGE_MAILBOX_PASSWORD than written in a file."""
+    password_secret_block: str = ""
+    """Name of a Prefect Secret block holding the password (resolved by the flow)."""
+    oauth2_token_env: str = ""
+    """Name of an environment variable holding an OAuth2 access token (XOAUTH2)."""
     oauth2_token_command: str = ""
+    """A command (no shell) that prints an OAuth2 access token."""
+    oauth2_msal_tenant: str = ""
+    oauth2_msal_client_id: str = ""
+    oauth2_msal_client_secret_env: str = ""
+    oauth2_msal_cache_file: str = ""
+    """Token cache of msal (refresh tokens); rotated tokens are saved back here."""
     folder: str = "INBOX"
     processed_folder: str = "Triage/Processed"
     error_folder: str = "Triage/Error"
+    batch_size: int = Field(default=25, ge=1, le=1000)
+    timeout_seconds: float = Field(default=60.0, gt=0)
+
+
+class OutputSettings(_Section):
+    dir: str = "out"
+    """OUT_DIR of `triage run` and `triage serve` when --out is not given."""
 
 
 class ScheduleSettings(_Section):
@@ -102,6 +125,7 @@ class Settings(BaseSettings):
     )
 
     mailbox: MailboxSettings = Field(default_factory=MailboxSettings)
+    output: OutputSettings = Field(default_factory=OutputSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     ocr: OcrSettings = Field(default_factory=OcrSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
