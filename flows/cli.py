@@ -1,4 +1,4 @@
-"""The `triage` command: replay a folder of saved messages (live mailbox commands come later)."""
+"""The `triage` command: replay saved messages, pass over the live mailbox, serve scheduled passes."""
 
 from __future__ import annotations
 
@@ -26,12 +26,67 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--out", dest="out_dir", metavar="OUT_DIR", type=Path, required=True)
     replay.add_argument("--config", metavar="FILE", type=Path)
     replay.add_argument("--quiet", action="store_true", help="no progress bar")
-    run = sub.add_parser("run", help="one pass over the IMAP mailbox (not available yet)")
+    run = sub.add_parser("run", help="one pass over the IMAP mailbox")
     run.add_argument("--out", dest="out_dir", metavar="OUT_DIR", type=Path, required=True)
     run.add_argument("--config", metavar="FILE", type=Path)
-    serve = sub.add_parser("serve", help="scheduled runs with Prefect (not available yet)")
+    serve = sub.add_parser("serve", help="scheduled passes over the mailbox, served with Prefect")
     serve.add_argument("--config", metavar="FILE", type=Path)
+    serve.add_argument("--out", dest="out_dir", metavar="OUT_DIR", type=Path,
+                       help="output folder (default: the config's output.dir)")
+    again = sub.add_parser("reprocess", help="triage a filed case again from its original message")
+    again.add_argument("case_id", metavar="CASE_ID")
+    again.add_argument("--out", dest="out_dir", metavar="OUT_DIR", type=Path, required=True)
+    again.add_argument("--config", metavar="FILE", type=Path)
     return parser
+
+
+def _settings_or_exit(args: argparse.Namespace):
+    """The settings, or None after printing the one-line reason (exit 2)."""
+    from pipeline.errors import ConfigError
+    from pipeline.settings import load_settings
+
+    try:
+        return load_settings(args.config)
+    except ConfigError as e:
+        print(f"triage: {e.message}", file=sys.stderr)
+        return None
+
+
+def _run(args: argparse.Namespace) -> int:
+    if _settings_or_exit(args) is None:
+        return EXIT_USAGE
+    import flows.mailbox as mailbox
+
+    _quiet_prefect()
+    started = time.monotonic()
+    result = mailbox.mailbox_pass(str(args.out_dir), str(args.config) if args.config else None)
+    print(f"triaged {result['processed']} new message(s) ({result['errors']} error), "
+          f"refiled {result['refiled']}, re-synced {result['resynced']}; {result['total']} in all, "
+          f"in {time.monotonic() - started:.1f} s")
+    print(f"report: {(args.out_dir / 'report.html').resolve()}")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit(args)
+    if settings is None:
+        return EXIT_USAGE
+    import flows.mailbox as mailbox
+
+    mailbox.serve(str(args.out_dir) if args.out_dir else None, str(args.config) if args.config else None)
+    return EXIT_OK
+
+
+def _reprocess(args: argparse.Namespace) -> int:
+    settings = _settings_or_exit(args)
+    if settings is None:
+        return EXIT_USAGE
+    from pipeline.intake import reprocess_case
+
+    record = reprocess_case(args.out_dir, args.case_id, settings)
+    print(f"reprocessed {record['case_id']}: {record['kind']}, {record['completeness']['status']}, "
+          f"queue {record['route']['queue']}")
+    return EXIT_OK
 
 
 def _replay(args: argparse.Namespace) -> int:
@@ -52,6 +107,7 @@ def _replay(args: argparse.Namespace) -> int:
 
     import flows.replay as replay
 
+    _quiet_prefect()
     console = Console(stderr=True)
     started = time.monotonic()
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -74,15 +130,19 @@ def _replay(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _quiet_prefect() -> None:
+    """Failed task runs are reported by the CLI in one line; Prefect's own tracebacks stay out."""
+    for name in ("prefect.task_runs", "prefect.flow_runs", "prefect.events"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def main(argv: list[str] | None = None) -> int:
     set_defaults()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "replay":
-            return _replay(args)
-        print(f"triage {args.command}: the live mailbox is not available in this version", file=sys.stderr)
-        return EXIT_USAGE
+        commands = {"replay": _replay, "run": _run, "serve": _serve, "reprocess": _reprocess}
+        return commands[args.command](args)
     except KeyboardInterrupt:
         return EXIT_FAILED
     except Exception as e:  # noqa: BLE001 - the last resort: one clear line, exit 1

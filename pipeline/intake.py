@@ -42,3 +42,35 @@ def publish(out_dir: Path, ledger: Ledger) -> list[dict]:
     write_file_atomic(out_dir / JSONL_NAME, render_jsonl(records).encode("utf-8"), mode=0o644)
     build_report(out_dir, records)
     return records
+
+
+def reprocess_case(out_dir: Path, case_id: str, settings) -> dict:
+    """Triage a filed case again from its packet's original bytes; the one way to process a message twice."""
+    from models import Source
+    from pipeline.cases import CaseIndex
+    from pipeline.errors import TriageError
+    from pipeline.ledger import run_lock
+    from pipeline.triage import triage_message
+
+    with run_lock(out_dir):
+        ledger = Ledger(out_dir)
+        try:
+            found = ledger.find_case(case_id)
+            if found is None:
+                raise TriageError(f"no case {case_id} in {out_dir}", where="ledger")
+            source_key, record, packet = found
+            raw = (out_dir / packet / "message.eml").read_bytes()
+            earlier = []
+            for case in ledger.case_index().cases:
+                if case.case_id == case_id:
+                    break
+                earlier.append(case)
+            triaged = triage_message(raw, Source(**record["source"]), case_id, settings, CaseIndex(earlier))
+            new = triaged.record.to_contract()
+            write_packet(out_dir, new, raw, triaged.attachments, triaged.record.documents)
+            ledger.replace(source_key=source_key, record=new, words=triaged.fingerprint, agency=triaged.agency,
+                           packet=packet_path(out_dir, new).relative_to(out_dir).as_posix())
+            publish(out_dir, ledger)
+            return new
+        finally:
+            ledger.close()

@@ -46,6 +46,10 @@ class MailboxSettings(_Section):
     error_folder: str = "Triage/Error"
     batch_size: int = Field(default=25, ge=1, le=1000)
     timeout_seconds: float = Field(default=60.0, gt=0)
+    retries: int = Field(default=4, ge=0, le=20)
+    """Retries of a pass that lost the server (never of a refused login)."""
+    retry_delay_seconds: float = Field(default=2.0, ge=0)
+    """First retry delay; each next one doubles."""
 
 
 class OutputSettings(_Section):

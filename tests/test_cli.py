@@ -86,13 +86,31 @@ def test_bad_usage_exits_2(args: tuple[str, ...]) -> None:
     assert _one_line(result.stderr).startswith("triage:")
 
 
-@pytest.mark.parametrize("args", [("run", "--out", "OUT"), ("serve",)])
-def test_live_commands_not_built_yet_exit_2(tmp_path: Path, args: tuple[str, ...]) -> None:
-    args = tuple(str(tmp_path / a) if a == "OUT" else a for a in args)
-    result = run_triage(*args, timeout=60)
+def test_run_against_an_unreachable_mailbox_exits_1_after_retries(tmp_path: Path) -> None:
+    from tests.dovecot import free_port
+
+    env = {
+        "TRIAGE_MAILBOX_HOST": "127.0.0.1",
+        "TRIAGE_MAILBOX_PORT": str(free_port()),
+        "TRIAGE_MAILBOX_SECURITY": "plain",
+        "TRIAGE_MAILBOX_RETRIES": "1",
+        "TRIAGE_MAILBOX_RETRY_DELAY_SECONDS": "0.1",
+    }
+    result = run_triage("run", "--out", str(tmp_path / "out"), env=env, timeout=120)
+    assert result.returncode == 1
+    assert _one_line(result.stderr).startswith("triage: cannot reach IMAP server 127.0.0.1")
+    assert not (tmp_path / "out" / "triage.jsonl").exists()
+
+
+@pytest.mark.parametrize("command", ["run", "serve", "reprocess"])
+def test_live_commands_reject_a_bad_config(tmp_path: Path, command: str) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[mailbox]\nport = 0\n")
+    args = {"run": ("run", "--out", str(tmp_path / "o")), "serve": ("serve",),
+            "reprocess": ("reprocess", "DLG-1", "--out", str(tmp_path / "o"))}[command]
+    result = run_triage(*args, "--config", str(bad), timeout=60)
     assert result.returncode == 2
-    assert _one_line(result.stderr).startswith("triage")
-    assert not (tmp_path / "OUT").exists()
+    assert _one_line(result.stderr).startswith("triage: invalid config: mailbox.port")
 
 
 # --- README and CLI in step (sqlite-utils tests/test_docs.py style) ------------------------------
