@@ -5,7 +5,7 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core dovecot-imapd
+DEBIAN_PACKAGES := tesseract-ocr tesseract-ocr-eng fonts-dejavu-core dovecot-imapd chromium
 
 # Environment every run needs (shared/notes): no Prefect telemetry, a patient
 # temporary-server start, quiet Prefect logs, one tesseract thread per process.

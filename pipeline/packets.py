@@ -2,20 +2,32 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import pypdfium2 as pdfium
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from PIL import Image, ImageSequence
 
 from models.records import FIELD_NAMES, Attachment, DocumentText
 from pipeline.filenames import safe_name, unique_names
+from pipeline.notices import (
+    NOTICE_NAME,
+    notice_recipient,
+    notice_subject,
+    render_notice,
+    split_reference,
+)
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +39,15 @@ TMP_PREFIX = ".tmp-"
 """Prefix of a packet being built (and of a replaced packet set aside), under `packets/`."""
 OLD_SUFFIX = ".old"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+REPORT_NAME = "report.html"
+THUMBS_DIR = "thumbs"
+"""Folder of the packet holding one small PNG per fax page."""
+THUMB_WIDTH = 240
+"""Width in pixels of a fax page thumbnail."""
+MAX_THUMB_PAGES = 20
+"""Pages of one fax that get a thumbnail; the rest are in the original."""
+LOW_CONFIDENCE = 0.5
+"""Field confidence below which a value is marked for checking."""
 
 FLAG_EXPLANATIONS: dict[str, str] = {
     "submitter_not_cio": (
@@ -91,8 +112,9 @@ _FIELD_LABELS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=1)
 def template_environment() -> Environment:
-    """The Jinja environment for packet and report pages; autoescape is always on."""
+    """The Jinja environment for packet and report pages (built once: templates compile once)."""
     env = Environment(
         loader=FileSystemLoader(TEMPLATES_DIR),
         autoescape=True,
@@ -188,13 +210,18 @@ def render_summary(
     record: Mapping[str, Any],
     attachment_files: Mapping[str, str] | None = None,
     text_files: Mapping[str, str] | None = None,
+    thumbnails: Mapping[str, list[str]] | None = None,
+    notice: bool = False,
 ) -> str:
     """The packet's summary page for a record.
 
     `attachment_files` and `text_files` map a document name to the file written for it under
-    `attachments/` and `text/`; documents without an entry get no link.
+    `attachments/` and `text/`, `thumbnails` to its page images under `thumbs/`; documents
+    without an entry get no link. `notice` says the packet holds a deficiency notice draft.
     """
-    context = summary_context(record, attachment_files or {}, text_files or {})
+    context = summary_context(
+        record, attachment_files or {}, text_files or {}, thumbnails or {}, notice
+    )
     return template_environment().get_template("summary.html.j2").render(**context)
 
 
@@ -202,13 +229,24 @@ def summary_context(
     record: Mapping[str, Any],
     attachment_files: Mapping[str, str],
     text_files: Mapping[str, str],
+    thumbnails: Mapping[str, list[str]] | None = None,
+    notice: bool = False,
 ) -> dict[str, Any]:
     """Everything the summary template shows, taken defensively from a contract record."""
+    thumbnails = thumbnails or {}
     completeness = record.get("completeness") or {}
     missing = list(completeness.get("missing") or [])
     route = record.get("route") or {}
     links = record.get("links") or {}
     return {
+        "report_href": f"../../../{REPORT_NAME}",
+        "notice": {
+            "file": NOTICE_NAME,
+            "to": notice_recipient(record),
+            "subject": notice_subject(record),
+        }
+        if notice
+        else None,
         "case_id": str(record.get("case_id") or ""),
         "from_": str(record.get("from") or ""),
         "subject": str(record.get("subject") or ""),
@@ -236,7 +274,10 @@ def summary_context(
                     "rule": str(c.get("rule") or ""),
                     "passed": bool(c.get("passed")),
                     "reference": str(c.get("reference") or ""),
+                    "source": _reference_source(str(c.get("reference") or "")),
+                    "quote": split_reference(str(c.get("reference") or ""))[1],
                     "required": c.get("required", True) is not False,
+                    "label": field_label(str(c.get("rule") or "")),
                 }
                 for c in completeness.get("checks") or []
             ],
@@ -256,6 +297,7 @@ def summary_context(
                 "error": d.get("error"),
                 "text_file": text_files.get(str(d.get("name") or "")),
                 "attachment_file": attachment_files.get(str(d.get("name") or "")),
+                "thumbnails": list(thumbnails.get(str(d.get("name") or ""), [])),
             }
             for d in record.get("documents") or []
         ],
@@ -264,7 +306,28 @@ def summary_context(
             for e in record.get("errors") or []
         ],
         "links": {"follows": links.get("follows"), "duplicate_of": links.get("duplicate_of")},
+        "history": _history(record),
+        "low_confidence": LOW_CONFIDENCE,
     }
+
+
+def _reference_source(reference: str) -> str:
+    """`STMM 3-502.0 line 76: "..."` → `STMM 3-502.0, line 76`; empty for other text."""
+    head, sep, _ = reference.partition(":")
+    if not sep or not split_reference(reference)[0]:
+        return ""
+    return head.replace(" line ", ", line ").strip()
+
+
+def _history(record: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The case's links to other cases, as lines a reviewer reads, each pointing into the report."""
+    links = record.get("links") or {}
+    lines = []
+    if links.get("follows"):
+        lines.append({"what": "Follow-up of case", "case_id": str(links["follows"])})
+    if links.get("duplicate_of"):
+        lines.append({"what": "Possible duplicate of case", "case_id": str(links["duplicate_of"])})
+    return lines
 
 
 def display_value(value: Any) -> str | None:
@@ -329,8 +392,9 @@ def _field_rows(fields: Mapping[str, Any], missing: set[str]) -> list[dict[str, 
                 "label": field_label(name),
                 "value": value,
                 "confidence": _format_confidence(confidence),
-                "check": value is not None and isinstance(confidence, (int, float))
-                and confidence < 0.5,
+                "check": value is not None
+                and isinstance(confidence, (int, float))
+                and confidence < LOW_CONFIDENCE,
                 "missing": name in missing,
                 "evidence": [
                     {
@@ -393,9 +457,90 @@ def _build_packet(
                 log.warning("case %s: text of %r: unsafe name, not written", case, name)
         _fsync_dir(text_dir)
 
-    summary = render_summary(record, attachment_files, text_files)
+    thumbnails: dict[str, list[str]] = {}
+    if record.get("channel") == "fax" and attachments:
+        thumbnails = _write_thumbnails(folder / THUMBS_DIR, attachments, attachment_files, case)
+
+    notice = render_notice(record)
+    if notice is not None:
+        _write_new(folder / NOTICE_NAME, notice)
+
+    summary = render_summary(
+        record, attachment_files, text_files, thumbnails, notice=notice is not None
+    )
     _write_new(folder / "summary.html", summary.encode("utf-8", errors="replace"))
     _fsync_dir(folder)
+
+
+def _write_thumbnails(
+    folder: Path,
+    attachments: Iterable[Attachment],
+    attachment_files: Mapping[str, str],
+    case: Any,
+) -> dict[str, list[str]]:
+    """Write a small PNG per page of each fax image or PDF; return document name → file names.
+
+    Thumbnails are a convenience: an attachment that cannot be drawn simply gets none.
+    """
+    thumbnails: dict[str, list[str]] = {}
+    for attachment in attachments:
+        stored = attachment_files.get(attachment.name)
+        if stored is None or attachment.name in thumbnails:
+            continue
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # a damaged image warns, then fails or not
+                pages = list(_page_thumbnails(attachment.data))
+        except Exception as e:  # noqa: BLE001 - any decoder failure means no thumbnail
+            log.info("case %s: attachment %r: no thumbnail: %s", case, attachment.name, e)
+            continue
+        if not pages:
+            continue
+        if not folder.exists():
+            _mkdir(folder)
+        names = []
+        for number, png in enumerate(pages, start=1):
+            name = f"{stored}-p{number}.png"
+            if _inside(folder, name) and not (folder / name).exists():
+                _write_new(folder / name, png)
+                names.append(name)
+        thumbnails[attachment.name] = names
+    if folder.exists():
+        _fsync_dir(folder)
+    return thumbnails
+
+
+def _page_thumbnails(data: bytes) -> Iterable[bytes]:
+    """PNG bytes of each page (up to MAX_THUMB_PAGES) of an image or a PDF; nothing otherwise."""
+    if data.startswith(b"%PDF"):
+        pdf = pdfium.PdfDocument(data)
+        try:
+            for index in range(min(len(pdf), MAX_THUMB_PAGES)):
+                page = pdf[index]
+                scale = THUMB_WIDTH / max(page.get_width(), 1)
+                yield _png(page.render(scale=scale).to_pil())
+        finally:
+            pdf.close()
+        return
+    with Image.open(io.BytesIO(data)) as image:
+        for index, frame in enumerate(ImageSequence.Iterator(image)):
+            if index >= MAX_THUMB_PAGES:
+                break
+            yield _png(frame)
+
+
+def _png(page: Image.Image) -> bytes:
+    """A page as a grayscale PNG THUMB_WIDTH wide (fax resolutions keep their aspect)."""
+    page = page.convert("L")
+    xdpi, ydpi = page.info.get("dpi", (0, 0)) or (0, 0)
+    height = page.height
+    if xdpi and ydpi and abs(float(xdpi) - float(ydpi)) > 1:
+        height = round(page.height * float(xdpi) / float(ydpi))  # e.g. 204x98 dpi fax
+    size = (THUMB_WIDTH, max(1, round(height * THUMB_WIDTH / max(page.width, 1))))
+    small = page.resize(size, Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    small.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
 
 
 def _install(new: Path, target: Path) -> None:

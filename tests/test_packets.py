@@ -161,6 +161,7 @@ def test_packet_layout_and_content(tmp_path: Path) -> None:
         "text",
         "text/body.txt",
         "text/request form.pdf.txt",
+        "deficiency.eml",  # the request is incomplete
     }
     assert (folder / "message.eml").read_bytes() == RAW
     request = (folder / "request.json").read_text(encoding="utf-8")
@@ -286,3 +287,78 @@ def test_low_confidence_values_marked(confidence: float, marked: bool) -> None:
     fields["agency"] = field("Caltrans", confidence)
     html = render_summary(make_record(fields=fields))
     assert ('class="badge b-check">check<' in html) is marked
+
+
+def test_fax_pages_get_thumbnails(tmp_path: Path, fax_image: Any) -> None:
+    import io
+
+    from PIL import Image
+
+    pages = [fax_image(seed=1), fax_image(seed=2)]
+    buffer = io.BytesIO()
+    pages[0].save(
+        buffer,
+        format="TIFF",
+        save_all=True,
+        append_images=pages[1:],
+        compression="group4",
+        dpi=(204, 196),
+    )
+    tif = buffer.getvalue()
+    record = make_record(channel="fax")
+    record["documents"].append(
+        {
+            "name": "fax 0001.tif",
+            "media_type": "image/tiff",
+            "pages": 2,
+            "text_source": "ocr",
+            "ocr_confidence": 0.9,
+            "text_path": None,
+            "error": None,
+        }
+    )
+    validate(record)
+    attachments = [
+        Attachment(name="fax 0001.tif", media_type="image/tiff", data=tif),
+        Attachment(name="broken.tif", media_type="image/tiff", data=b"II*\x00garbage"),
+    ]
+    folder = write_packet(tmp_path / "a", record, RAW, attachments, [])
+    thumbs = sorted(p.name for p in (folder / "thumbs").iterdir())
+    assert thumbs == ["fax 0001.tif-p1.png", "fax 0001.tif-p2.png"]  # the broken one: none
+    with Image.open(folder / "thumbs" / thumbs[0]) as thumb:
+        assert thumb.format == "PNG" and thumb.width == 240
+    summary = (folder / "summary.html").read_text(encoding="utf-8")
+    assert '<img src="thumbs/fax%200001.tif-p1.png"' in summary
+    assert '<img src="thumbs/fax%200001.tif-p2.png"' in summary
+    # same input, same bytes
+    again = write_packet(tmp_path / "b", record, RAW, attachments, [])
+    for name in thumbs:
+        assert (again / "thumbs" / name).read_bytes() == (folder / "thumbs" / name).read_bytes()
+    # an email's attachments get no thumbnails
+    email = write_packet(tmp_path / "c", make_record(), RAW, attachments, [])
+    assert not (email / "thumbs").exists()
+
+
+def test_incomplete_request_gets_a_deficiency_notice(tmp_path: Path) -> None:
+    folder = write_packet(tmp_path, make_record(), RAW, [], [])
+    notice = (folder / "deficiency.eml").read_bytes()
+    assert b"Subject: Re: [Case c-3f2a9b1e]" in notice
+    summary = (folder / "summary.html").read_text(encoding="utf-8")
+    assert 'href="deficiency.eml"' in summary and "Deficiency notice draft" in summary
+
+    complete = make_record(
+        completeness={"score": 100, "status": "complete", "missing": [], "checks": []}
+    )
+    folder = write_packet(tmp_path / "other", complete, RAW, [], [])
+    assert not (folder / "deficiency.eml").exists()
+    assert "Deficiency notice" not in (folder / "summary.html").read_text(encoding="utf-8")
+
+
+def test_summary_shows_case_history_and_policy_lines() -> None:
+    record = make_record(links={"follows": "c-0000aaaa", "duplicate_of": None})
+    record["completeness"]["checks"][1]["reference"] = 'STMM 3-502.0 line 76: "Staff quals."'
+    html = render_summary(record)
+    assert 'Follow-up of case <a href="../../../report.html#c-0000aaaa">c-0000aaaa</a>' in html
+    assert "<q>Staff quals.</q>" in html and "STMM 3-502.0, line 76" in html
+    assert 'href="../../../report.html#c-3f2a9b1e"' in html  # back to its row in the report
+    assert "img-src 'self'" in html and "script-src" not in html  # no script on a packet page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,7 +91,7 @@ def records() -> list[dict[str, Any]]:
     recs = [
         request_record("c-0001", subject=HOSTILE_SUBJECT, **{"from": HOSTILE_FROM}),
         error_record("c-0002"),
-        request_record("c-0003", queue="contract", channel="fax", subject="=HYPERLINK(\"x\")"),
+        request_record("c-0003", queue="contract", channel="fax", subject='=HYPERLINK("x")'),
     ]
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     for record in recs:
@@ -118,14 +119,16 @@ def test_csv_rows_and_columns(tmp_path: Path, records: list[dict[str, Any]]) -> 
     assert error["agency"] == "" and error["received_at"] == "" and error["score"] == "0"
     assert error["packet"] == "packets/errors/c-0002/summary.html"
 
-    assert frame.iloc[2]["subject"] == "'=HYPERLINK(\"x\")"  # not run as a formula
+    assert frame.iloc[2]["subject"] == '\'=HYPERLINK("x")'  # not run as a formula
 
 
 def test_html_escapes_and_links(tmp_path: Path, records: list[dict[str, Any]]) -> None:
     build_report(tmp_path, records)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
 
-    assert "<script>" not in html and "<img" not in html
+    # the only script is the report's own, allowed by its hash in the CSP; no image at all
+    assert html.count("<script") == 1 and "<img" not in html
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+';", html)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert 'href="packets/general/c-0001/summary.html"' in html
@@ -141,10 +144,10 @@ def test_totals(tmp_path: Path, records: list[dict[str, Any]]) -> None:
     build_report(tmp_path, records)
     html = (tmp_path / "report.html").read_text(encoding="utf-8")
     totals = html.split('<div class="wrap">')[0]
-    assert "<td>errors</td><td class=\"n\">1</td>" in totals
-    assert "<td>general</td><td class=\"n\">1</td>" in totals
-    assert "<td>fax</td><td class=\"n\">2</td>" in totals
-    assert "<td>not applicable</td><td class=\"n\">1</td>" in totals
+    assert '<td>errors</td><td class="n">1</td>' in totals
+    assert '<td>general</td><td class="n">1</td>' in totals
+    assert '<td>fax</td><td class="n">2</td>' in totals
+    assert '<td>not applicable</td><td class="n">1</td>' in totals
 
 
 def test_report_is_deterministic(tmp_path: Path, records: list[dict[str, Any]]) -> None:
@@ -152,9 +155,9 @@ def test_report_is_deterministic(tmp_path: Path, records: list[dict[str, Any]]) 
     build_report(first, records)
     build_report(second, records)
     build_report(second, records)  # replacing an existing report
-    for name in ("report.html", "report.csv"):
+    for name in ("report.html", "report.csv", "report.xlsx"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
-    assert sorted(p.name for p in second.iterdir()) == ["report.csv", "report.html"]
+    assert sorted(p.name for p in second.iterdir()) == ["report.csv", "report.html", "report.xlsx"]
 
 
 def test_empty_report(tmp_path: Path) -> None:
@@ -162,3 +165,45 @@ def test_empty_report(tmp_path: Path) -> None:
     frame = pd.read_csv(tmp_path / "report.csv")
     assert list(frame.columns) == list(CSV_COLUMNS) and frame.empty
     assert "No records." in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+def test_xlsx_has_the_csv_rows(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    build_report(tmp_path, records)
+    csv = pd.read_csv(tmp_path / "report.csv", dtype=str, keep_default_na=False)
+    xlsx = pd.read_excel(tmp_path / "report.xlsx", sheet_name="Cases", dtype=str)
+    xlsx = xlsx.fillna("")
+    assert list(xlsx.columns) == list(CSV_COLUMNS)
+    assert xlsx.to_dict("records") == csv.to_dict("records")
+    assert xlsx.iloc[2]["subject"] == '\'=HYPERLINK("x")'  # a string, never a formula
+
+
+def test_xlsx_drops_characters_a_workbook_cannot_hold(tmp_path: Path) -> None:
+    record = request_record("c-0009", subject="bell\x07 and\x0bvtab")
+    build_report(tmp_path, [record])
+    xlsx = pd.read_excel(tmp_path / "report.xlsx", dtype=str)
+    assert xlsx.iloc[0]["subject"] == "bell andvtab"
+
+
+def test_charts_filters_and_history(tmp_path: Path, records: list[dict[str, Any]]) -> None:
+    follow_up = request_record(
+        "c-0004",
+        kind="follow_up",
+        received_at="2025-03-07T10:00:00-08:00",
+        links={"follows": "c-0001", "duplicate_of": None},
+        flags=[],
+    )
+    build_report(tmp_path, [*records, follow_up])
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 4
+    assert "<title>2025-03-05: 2</title>" in html and "<title>2025-03-07: 1</title>" in html
+    assert "<title>Department of Water Resources: 2</title>" in html  # requests only
+    assert "<title>PBX and key telephone systems: 2</title>" in html
+    # filter choices are the values that occur
+    assert '<option value="errors">errors</option>' in html
+    assert '<option value="incomplete">incomplete</option>' in html
+    assert '<option value="possible_duplicate">possible duplicate</option>' in html
+    # row attributes the filters read, and the case history both ways
+    assert 'data-flags="new_to_market possible_duplicate"' in html
+    assert 'data-received="2025-03-05T17:12:00Z"' in html
+    assert 'follow-up of <a href="#c-0001">c-0001</a>' in html
+    assert 'follow-up <a href="#c-0004">c-0004</a>' in html
