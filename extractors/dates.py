@@ -91,6 +91,7 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
 
 
 _DURATION = re.compile(r"\b(?:about|approximately|roughly|around)?\s*(\d{1,2}|six|twelve|eighteen|twenty-four|nine|three)\s+months?\b", re.I)
+_DEADLINE = re.compile(r"\b(?:by|no later than|not later than|before|until|on or before|deadline(?: of)?)\s*(?:the end of\s*)?$", re.I)
 _WORDS = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18, "twenty-four": 24}
 
 
@@ -103,6 +104,8 @@ def normalise_period(text: str) -> tuple[str | None, str | None]:
     periods = find_periods(text)
     if not periods:
         return None, None
+    if len(periods) == 1 and _DEADLINE.search(text[: periods[0][0]]):
+        return None, periods[0][2].isoformat()  # "by June 30, 2027": a deadline is an end date
     start = periods[0][1]
     end = periods[-1][2] if len(periods) > 1 else None
     if end is None:

@@ -10,8 +10,8 @@ from functools import lru_cache
 from spacy.tokens import Doc
 
 from extractors.dates import find_periods, normalise_period
-from extractors.nlp import compiled_cues, load_nlp, read_jsonl
-from extractors.sections import Section, find_sections
+from extractors.nlp import compiled_cues, cue_spans, load_nlp, read_jsonl
+from extractors.sections import Section, find_sections, label_fields, normalise_label
 from models import (
     ACTIVITIES,
     FIELD_NAMES,
@@ -43,7 +43,9 @@ EXEMPTION = re.compile(r"\bexemption request\b[^\n.;]{0,80}?(?:#|no\.?|number|re
 OUR_ADDRESSES = {"stnddelegations@state.ca.gov"}
 OUR_PHONES = {"9164639920"}
 CLOSINGS = re.compile(
-    r"^\s*(sincerely|respectfully( submitted)?|regards|best regards|kind regards|thank you|thanks|cordially|yours truly|very truly yours|best)\s*[,.!]?\s*$",
+    r"^\s*(sincerely|respectfully( submitted)?|regards|best regards|kind regards|warm regards|thank you|thanks|thx|"
+    r"many thanks|thanks again|cheers|cordially|yours truly|very truly yours|best|all the best|appreciate it|"
+    r"with appreciation)\s*[,.!]?\s*$",
     re.I,
 )
 
@@ -109,12 +111,13 @@ def _is_cover_sheet(text: str) -> bool:
 
 def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
     scores: Counter[str] = Counter()
-    weights = {label: w for f in names for label, _p, w in compiled_cues(f)}
+    labels = {label for f in names for label, _p, _w in compiled_cues(f)}
     for r in reads:
         if r.cover_sheet:
             continue
-        for span in r.doc.spans["cues"]:
-            scores[span.label_] += weights.get(span.label_, 1.0)
+        for span, weight in cue_spans(r.doc):
+            if span.label_ in labels:
+                scores[span.label_] += weight
     return scores
 
 
@@ -131,7 +134,7 @@ def _items(text: str) -> list[str]:
 
 
 def _evidence(r: _Read, start: int, end: int) -> Evidence:
-    snippet = r.doc.text[max(0, start) : end].strip()
+    snippet = r.segment.text[max(0, start) : end].strip()
     return Evidence(document=r.segment.document, page=r.segment.page, text=_clip(snippet)[:300])
 
 
@@ -331,24 +334,34 @@ def _in_sections(r: _Read, start: int) -> bool:
 
 def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     """Assign unlabelled sentences to the field whose cues they carry most strongly."""
-    weights = {label: w for label, _p, w in compiled_cues("fields.jsonl")}
     picked: dict[str, list[tuple[float, _Read, object]]] = {f: [] for f in _PROSE_FIELDS}
     places: list[tuple[_Read, str, int, int]] = []
     for r in reads:
         if r.cover_sheet:
             continue
-        closing = _closing_offset(r.doc.text)
+        closing = _closing_offset(r.segment.text)
+        cues = cue_spans(r.doc)
         for sent in r.doc.sents:
-            if _in_sections(r, sent.start_char) or sent.start_char >= closing:
+            if sent.start_char >= closing:
                 continue
             text = sent.text.strip()
-            if len(text) < 15:
-                continue
             score: Counter[str] = Counter()
-            for span in r.doc.spans["cues"]:
+            for span, weight in cues:
                 if sent.start_char <= span.start_char < sent.end_char and span.label_ in picked:
-                    score[span.label_] += weights.get(span.label_, 1.0)
-            if score["timeframe"] and not find_periods(text):
+                    score[span.label_] += weight
+            best = score.most_common(1)[0][0] if score else None
+            if best not in _NOT_PLACES:
+                # Places of the project, not those of the staff's past work or of a consequence.
+                for ent in sent.ents:
+                    if ent.label_ == "CA_PLACE":
+                        places.append((r, ent.text, sent.start_char, sent.end_char))
+                for m in ADDRESS.finditer(text):
+                    places.append((r, m.group(0).strip(" ,."), sent.start_char, sent.end_char))
+            if _in_sections(r, sent.start_char) or len(text) < 15:
+                continue
+            if _inline_label(r, sent, fields):
+                continue
+            if score["timeframe"] and not find_periods(_HEADER_DATES.sub("", text)):
                 del score["timeframe"]
             products = score.pop("products_services", 0)
             if products >= 3:
@@ -357,11 +370,6 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 best, value = score.most_common(1)[0]
                 if value >= 1:
                     picked[best].append((value, r, sent))
-            for ent in sent.ents:
-                if ent.label_ == "CA_PLACE":
-                    places.append((r, ent.text, sent.start_char, sent.end_char))
-            for m in ADDRESS.finditer(text):
-                places.append((r, m.group(0).strip(" ,."), sent.start_char, sent.end_char))
 
     for name, hits in picked.items():
         if fields[name].present or not hits:
@@ -382,7 +390,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     if not fields["locations"].present and places:
         seen: dict[str, tuple[_Read, int, int]] = {}
         for r, place, a, b in places:
-            if place.lower() in ("rancho cordova",) and "1810" in r.doc.text[a:b]:
+            if place.lower() in ("rancho cordova",) and "1810" in r.segment.text[a:b]:
                 continue  # the CALNET Program's own address
             key = place.lower()
             if not any(key in k or k in key for k in seen):
@@ -395,6 +403,37 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             )
 
 
+_HEADER_DATES = re.compile(r"^[ \t]*(?:date|sent|dated)[ \t]*:.*$", re.I | re.M)
+"""A memo's or a forwarded message's date line: when it was written, not when the work is."""
+_NOT_PLACES = {"staff_qualifications", "adverse_consequences", "justification"}
+_SENT_LABEL = re.compile(r"^\W{0,3}(?P<head>[A-Za-z][\w /&()'-]{1,60}?)\s*:\s+(?P<body>\S.*)$", re.S)
+
+
+def _inline_label(r: _Read, sent, fields: dict[str, FieldValue]) -> bool:
+    """A sentence that opens with a label of ours ("Timeline: Q2 2027.") gives that field its value."""
+    m = _SENT_LABEL.match(sent.text.strip())
+    if not m:
+        return False
+    name = label_fields().get(normalise_label(m.group("head")))
+    if name not in FIELD_NAMES:
+        return False
+    if fields[name].present:
+        return True
+    body = m.group("body").strip()
+    ev = [_evidence(r, sent.start_char, sent.end_char)]
+    if name in ("locations", "products_services"):
+        value: object = _items(body)
+    elif name == "timeframe":
+        start, end = normalise_period(body)
+        value = Timeframe(text=_clip(body), start=start, end=end)
+    elif name in ("contact_email", "contact_phone", "agency", "submitter_name", "submitter_title"):
+        return False  # these are read by their own readers
+    else:
+        value = _clip(body)
+    fields[name] = FieldValue(value=value, confidence=0.8, evidence=ev)
+    return True
+
+
 def _closing_offset(text: str) -> int:
     """Offset of a letter's closing ("Sincerely,"), or the end of the text."""
     offset = 0
@@ -405,6 +444,7 @@ def _closing_offset(text: str) -> int:
     return len(text)
 
 
+_SIG_LEAD = re.compile(r"^\s*(?:[-–—~_]+|/s/)\s*")
 _NAME = re.compile(
     r"^(?:(?:Dr|Mr|Ms|Mrs)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][\w'’-]+){1,2}$"
 )
@@ -435,13 +475,13 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
     for r in reversed(reads):
         if r.cover_sheet or (fields["submitter_name"].present and fields["submitter_title"].present):
             continue
-        lines = r.doc.text.splitlines()
+        lines = r.segment.text.splitlines()
         offsets = [0]
         for ln in lines:
             offsets.append(offsets[-1] + len(ln) + 1)
         closing = next((i for i, ln in enumerate(lines) if CLOSINGS.match(ln)), None)
         start = closing + 1 if closing is not None else max(0, len(lines) - 15)
-        block = [(i, ln.strip()) for i, ln in enumerate(lines[start:], start) if ln.strip()]
+        block = [(i, _SIG_LEAD.sub("", ln).strip()) for i, ln in enumerate(lines[start:], start) if ln.strip()]
         confidence = 0.85 if closing is not None else 0.7
         found_name: tuple[int, str] | None = None
         found_title: tuple[int, str] | None = None
@@ -459,6 +499,10 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
                 break
         if found_name is None and closing is not None:
             found_name = next(((i, ln) for i, ln in block[:3] if _NAME.match(ln)), None)
+        if found_title is None and found_name is not None:
+            # The title on a line after the name, alone or before a comma ("CIO, Dept. of X").
+            after = [(i, ln) for i, ln in block if found_name[0] < i <= found_name[0] + 2]
+            found_title = next(((i, t) for i, ln in after if (t := _title_in(ln))), None)
         if found_name and not fields["submitter_name"].present:
             i, name = found_name
             name = re.sub(r"^(?:Dr|Mr|Ms|Mrs)\.?\s+", "", name)
@@ -468,12 +512,42 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             i, title = found_title
             fields["submitter_title"] = FieldValue(
                 value=title, confidence=confidence, evidence=[_evidence(r, offsets[i], offsets[i + 1] - 1)])
+    if not (fields["submitter_name"].present and fields["submitter_title"].present):
+        _read_memo_from(reads, fields)
     if not fields["submitter_name"].present:
         display = re.sub(r"<[^>]*>", "", ctx.from_).strip(' "')
         if display and "@" not in display and _NAME.match(display) and "mail" not in display.lower():
             fields["submitter_name"] = FieldValue(
                 value=display, confidence=0.4,
                 evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
+
+
+_MEMO_FROM = re.compile(r"^[ \t]*from[ \t]*:[ \t]*(?P<who>[^\n<]+?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.I | re.M)
+
+
+def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+    """Name and title from a memo's (or a forwarded message's) "FROM: Name, Title" line."""
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        for m in _MEMO_FROM.finditer(r.segment.text):
+            parts = [p.strip(" ,.\"'") for p in m.group("who").split(",")]
+            name = parts[0]
+            if not _NAME.match(name) or classify_title(name)[0]:
+                continue
+            ev = [_evidence(r, m.start("who"), m.end("who"))]
+            if not fields["submitter_name"].present:
+                fields["submitter_name"] = FieldValue(value=name, confidence=0.65, evidence=ev)
+            elif _norm(fields["submitter_name"].value) != _norm(name):
+                continue
+            title = next((t for p in parts[1:] if (t := _title_in(p))), None)
+            if title and not fields["submitter_title"].present:
+                fields["submitter_title"] = FieldValue(value=title, confidence=0.65, evidence=ev)
+            return
+
+
+def _norm(value: object) -> str:
+    return re.sub(r"\W+", " ", str(value or "")).strip().lower()
 
 
 def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: MessageContext) -> None:
@@ -516,7 +590,7 @@ def _read_contacts(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     for r in reads:
         if r.cover_sheet:
             continue
-        text = r.doc.text
+        text = r.segment.text
         if not fields["contact_email"].present:
             for m in EMAIL.finditer(text):
                 if m.group(0).lower() not in OUR_ADDRESSES:
@@ -535,14 +609,14 @@ def _read_references(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     for r in reads:
         if r.cover_sheet:
             continue
-        text = r.doc.text
+        text = r.segment.text
         for name, pattern in (("catalog_reference", CATALOG), ("form20_reference", FORM20),
                               ("exemption_reference", EXEMPTION)):
             if fields[name].present:
                 continue
-            m = pattern.search(text)
-            if m:
-                value = m.group(0).strip(" ,.;") if name == "catalog_reference" else m.group(0).strip(" ,.;")
+            for m in pattern.finditer(text):
+                value = m.group(0).strip(" ,.;")
                 if name == "catalog_reference" and not re.search(r"\d|item|category|service", value, re.I):
-                    continue
+                    continue  # "Catalog B" alone names no item
                 fields[name] = FieldValue(value=value, confidence=0.75, evidence=[_evidence(r, m.start(), m.end())])
+                break

@@ -53,13 +53,23 @@ class CueMatcher:
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
-        for label, pattern, _weight in self.cues:
-            for m in pattern.finditer(doc.text):
+        weights: list[float] = []
+        text = doc.text  # Doc.text joins every token: read it once
+        for label, pattern, weight in self.cues:
+            for m in pattern.finditer(text):
                 span = doc.char_span(m.start(), m.end(), label=label, alignment_mode="expand")
                 if span is not None:
                     spans.append(span)
+                    weights.append(weight)
         doc.spans["cues"] = spans
+        doc.user_data["cue_weights"] = weights
         return doc
+
+
+def cue_spans(doc: Doc) -> list[tuple[Span, float]]:
+    """The cue spans of a document, each with the weight of the pattern row that matched it."""
+    weights = doc.user_data.get("cue_weights") or [1.0] * len(doc.spans["cues"])
+    return list(zip(doc.spans["cues"], weights))
 
 
 def _entity_patterns() -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ _PAREN = re.compile(r"\([^)]*\)")
 _WEAK = {"name", "title", "project", "need", "department", "agency", "site", "notes", "phone",
          "tel", "email", "e-mail", "contact", "dates", "organization", "position", "submitter",
          "delegation", "activity", "when", "where", "staff", "experience", "services", "catalog",
-         "description", "summary", "signed"}
+         "description", "summary", "signed", "type"}
 _CLOSINGS = ("sincerely", "respectfully", "respectfully submitted", "regards", "best regards",
              "thank you", "thanks", "kind regards", "cordially", "yours truly", "very truly yours",
              "atentamente", "best")
@@ -55,7 +55,7 @@ def label_fields() -> dict[str, str]:
 def find_sections(text: str) -> list[Section]:
     """Sections whose label heads a line, followed by a separator or standing alone as a heading."""
     labels = label_fields()
-    heads: list[tuple[int, str, str, int]] = []  # (label start, field, label, body start)
+    heads: list[tuple[int, str, str, int, bool]] = []  # (label start, field, label, body start, inline)
     offset = 0
     for line in text.splitlines(keepends=True):
         m = _LINE_HEAD.match(line.rstrip("\r\n"))
@@ -64,13 +64,17 @@ def find_sections(text: str) -> list[Section]:
             field = labels.get(label)
             bare = m.group("sep") == ""
             if field and not (bare and (label in _WEAK or len(label.split()) > 8)):
-                heads.append((offset + m.start("head"), field, m.group("head").strip(), offset + m.end()))
+                heads.append((offset + m.start("head"), field, m.group("head").strip(), offset + m.end(),
+                              not bare and bool(line[m.end():].strip())))
         offset += len(line)
     sections: list[Section] = []
-    for i, (start, field, label, body_start) in enumerate(heads):
+    for i, (start, field, label, body_start, inline) in enumerate(heads):
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         # The next label's bullet belongs to it, not to this section.
-        body = _cut_at_closing(text[body_start:stop])
+        body = _cut_at_paragraph(_cut_at_closing(text[body_start:stop]))
+        if inline:
+            body = _cut_at_new_sentence(body)
+            body = _cut_in_paragraph(body)
         sections.append(Section(field=field, label=label, text=_tidy(body), start=start,
                                 end=body_start + len(body)))
     return sections
@@ -81,6 +85,36 @@ def _tidy(body: str) -> str:
     while lines and re.fullmatch(r"[ \t]*[*•>\-–—]?[ \t]*", lines[-1]):
         lines.pop()
     return "\n".join(lines).strip(" \t\n-–—:")
+
+
+def _cut_at_new_sentence(body: str) -> str:
+    """An answer written on its label's line ends where a line ends a sentence and the next starts one.
+
+    Wrapped lines (a PDF's or a fax's) go on mid-sentence, so they stay with the answer.
+    """
+    lines = body.split("\n")
+    for i in range(1, len(lines)):
+        if re.search(r"[.!?]\s*$", lines[i - 1]) and re.match(r"\s*(?:[*•\-–—]\s*)?[A-Z]", lines[i]):
+            return "\n".join(lines[:i])
+    return body
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
+
+
+def _cut_in_paragraph(body: str) -> str:
+    """A label opening a line of a letter's paragraph ("Timeline: Q2 2027. The goal ...") labels one sentence."""
+    first = body.split("\n", 1)[0]
+    ends = list(_SENTENCE_END.finditer(first))
+    if len(first) >= 160 and ends:
+        return body[: ends[0].end()]
+    return body
+
+
+def _cut_at_paragraph(body: str) -> str:
+    """A section ends at the first blank line after its text: what follows is a new paragraph."""
+    m = re.search(r"\S[^\n]*\n[ \t]*\n", body)
+    return body[: m.end()] if m else body
 
 
 def _cut_at_closing(body: str) -> str:

@@ -1,0 +1,348 @@
+"""Measure extraction on the labelled development set (extractors/devset/), part by part.
+
+    .venv/bin/python -m pipeline.evaluation extractors/devset [--part train|eval] [--errors]
+    .venv/bin/python -m pipeline.evaluation --bench
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractors import MessageContext, Segment, extract, load_nlp
+from models import Completeness, Extraction
+from pipeline.completeness import score_completeness
+
+PRESENCE_FIELDS = ("agency", "submitter_name", "submitter_title", "project_scope", "project_purpose", "timeframe",
+                   "locations", "staff_qualifications", "adverse_consequences", "products_services",
+                   "justification", "catalog_reference", "contact_email", "contact_phone")
+VALUE_FIELDS = ("agency", "submitter_name", "submitter_title", "timeframe.start", "timeframe.end", "locations",
+                "contact_email", "contact_phone")
+CONFIDENCE_THRESHOLD = 0.6
+"""Values below this confidence are the ones a reviewer is asked to check."""
+
+
+@dataclass
+class Item:
+    """One text of the development set with its truth."""
+
+    id: str
+    split: str
+    text: str
+    context: MessageContext
+    truth: dict[str, Any]
+
+
+@dataclass
+class Outcome:
+    """What the extractor and the completeness rules made of one item."""
+
+    item: Item
+    extraction: Extraction
+    completeness: Completeness
+
+
+@dataclass
+class Tally:
+    """True positives, false positives and false negatives."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, want: set, got: set) -> None:
+        self.tp += len(want & got)
+        self.fp += len(got - want)
+        self.fn += len(want - got)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Metrics:
+    """Every number the report prints, for one part of the development set."""
+
+    n: int = 0
+    n_requests: int = 0
+    presence: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    values: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    kind: list[bool] = field(default_factory=list)
+    dtype: list[bool] = field(default_factory=list)
+    categories: Tally = field(default_factory=Tally)
+    activities: Tally = field(default_factory=Tally)
+    flags: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    status: list[bool] = field(default_factory=list)
+    missing: list[bool] = field(default_factory=list)
+    confident: list[bool] = field(default_factory=list)
+    unsure: list[bool] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def load_devset(devset_dir: Path, part: str | None = None) -> list[Item]:
+    """The items of a development set (`items/*.json` and `truth.json`), optionally of one part."""
+    truth = json.loads((devset_dir / "truth.json").read_text(encoding="utf-8"))
+    items = []
+    for path in sorted((devset_dir / "items").glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        if part and raw["split"] != part:
+            continue
+        ctx = MessageContext(subject=raw.get("subject") or "", from_=raw.get("from") or "",
+                             in_reply_to=raw.get("in_reply_to"))
+        items.append(Item(raw["id"], raw["split"], raw["text"], ctx, truth[raw["id"]]))
+    return items
+
+
+def assess_item(item: Item) -> Outcome:
+    """Extraction and completeness of one item's text, as the pipeline computes them for a body."""
+    extraction = extract([Segment("body.txt", None, item.text)], item.context)
+    return Outcome(item, extraction, score_completeness(extraction))
+
+
+# --- normalisation of values --------------------------------------------------------------------
+
+def _norm_text(value: Any) -> str:
+    s = str(value or "").lower().replace("&", " and ").replace("’", "'")
+    s = re.sub(r"[^\w'/ ]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def norm_agency(value: Any) -> str:
+    s = _norm_text(value)
+    s = re.sub(r"^(state of california |the |california )", "", s)
+    return s.removeprefix("california ")
+
+
+def norm_name(value: Any) -> str:
+    s = _norm_text(value)
+    return re.sub(r"^(dr|mr|ms|mrs) ", "", s)
+
+
+def norm_phone(value: Any) -> str:
+    return re.sub(r"\D", "", str(value or ""))[-10:]
+
+
+def _loc_match(a: str, b: str) -> bool:
+    a, b = _norm_text(a), _norm_text(b)
+    return bool(a and b) and (a in b or b in a)
+
+
+def locations_equal(want: list[str], got: Any) -> bool:
+    """Every true place is named, and every extracted place is one of them."""
+    got = [g for g in (got or []) if str(g).strip()] if isinstance(got, list) else ([got] if got else [])
+    return all(any(_loc_match(w, str(g)) for g in got) for w in want) and \
+        all(any(_loc_match(w, str(g)) for w in want) for g in got)
+
+
+def _value_checks(o: Outcome) -> dict[str, tuple[bool, float]]:
+    """field → (correct, confidence) for every field whose true value is known."""
+    fields, want = o.extraction.fields, o.item.truth["fields"]
+    out: dict[str, tuple[bool, float]] = {}
+    for name, norm in (("agency", norm_agency), ("submitter_name", norm_name), ("submitter_title", _norm_text),
+                       ("contact_email", _norm_text), ("contact_phone", norm_phone)):
+        if want.get(name) is not None:
+            out[name] = (norm(fields[name].value) == norm(want[name]), fields[name].confidence)
+    if want.get("timeframe"):
+        got = fields["timeframe"].value
+        conf = fields["timeframe"].confidence
+        for part in ("start", "end"):
+            out[f"timeframe.{part}"] = (getattr(got, part, None) == want["timeframe"][part], conf)
+    if want.get("locations"):
+        out["locations"] = (locations_equal(want["locations"], fields["locations"].value),
+                            fields["locations"].confidence)
+    return out
+
+
+def score_outcome(o: Outcome, m: Metrics) -> None:
+    """Add one item's agreement with its truth to the metrics."""
+    t, x = o.item.truth, o.extraction
+    m.n += 1
+    tag = o.item.id
+    m.kind.append(x.kind == t["kind"])
+    if x.kind != t["kind"]:
+        m.errors.append(f"{tag}: kind {x.kind} (want {t['kind']}): {x.kind_reason}")
+    status_ok = o.completeness.status == t["completeness"]["status"]
+    m.status.append(status_ok)
+    m.missing.append(sorted(o.completeness.missing) == t["completeness"]["missing"])
+    if not m.missing[-1]:
+        m.errors.append(f"{tag}: missing {sorted(o.completeness.missing)} (want {t['completeness']['missing']})")
+    for flag in set(t["flags"]) | set(x.flags):
+        m.flags[flag].add({flag} & set(t["flags"]), {flag} & set(x.flags))
+    if set(x.flags) != set(t["flags"]):
+        m.errors.append(f"{tag}: flags {sorted(x.flags)} (want {t['flags']})")
+    if t["kind"] != "delegation_request":
+        return
+    m.n_requests += 1
+    m.dtype.append(x.delegation_type == t["delegation_type"])
+    if not m.dtype[-1]:
+        m.errors.append(f"{tag}: type {x.delegation_type} (want {t['delegation_type']})")
+    m.categories.add(set(t["general_categories"]), set(x.general_categories))
+    m.activities.add(set(t["activities"]), set(x.activities))
+    if set(t["activities"]) != set(x.activities):
+        m.errors.append(f"{tag}: activities {x.activities} (want {t['activities']})")
+    if set(t["general_categories"]) != set(x.general_categories):
+        m.errors.append(f"{tag}: categories {x.general_categories} (want {t['general_categories']})")
+    for name in PRESENCE_FIELDS:
+        want = t["fields"][name] is not None if name in t["fields"] else bool(t["present"].get(name))
+        got = x.fields[name].present
+        m.presence[name].add({name} if want else set(), {name} if got else set())
+        if want != got:
+            m.errors.append(f"{tag}: {name} {'missed' if want else 'spurious: ' + repr(x.fields[name].value)[:90]}")
+    for name, (ok, conf) in _value_checks(o).items():
+        m.values[name].append(ok)
+        (m.confident if conf >= CONFIDENCE_THRESHOLD else m.unsure).append(ok)
+        if not ok:
+            got = x.fields[name.split(".")[0]].value
+            got = getattr(got, name.split(".")[1], got) if "." in name else got
+            want = t["fields"][name.split(".")[0]]
+            want = want[name.split(".")[1]] if "." in name else want
+            m.errors.append(f"{tag}: {name} {got!r} (want {want!r})")
+
+
+def evaluate(items: list[Item]) -> Metrics:
+    """Metrics of the extractor on these items."""
+    m = Metrics()
+    for item in items:
+        score_outcome(assess_item(item), m)
+    return m
+
+
+def _acc(xs: list[bool]) -> float:
+    return sum(xs) / len(xs) if xs else float("nan")
+
+
+def summary(m: Metrics) -> dict[str, float]:
+    """The headline numbers of the issue's targets."""
+    presence = Tally()
+    for t in m.presence.values():
+        presence.tp, presence.fp, presence.fn = presence.tp + t.tp, presence.fp + t.fp, presence.fn + t.fn
+    flags = Tally()
+    for t in m.flags.values():
+        flags.tp, flags.fp, flags.fn = flags.tp + t.tp, flags.fp + t.fp, flags.fn + t.fn
+    return {
+        "presence_f1": presence.f1,
+        "value_accuracy": _acc([v for vs in m.values.values() for v in vs]),
+        "kind_accuracy": _acc(m.kind),
+        "type_accuracy": _acc(m.dtype),
+        "categories_f1": m.categories.f1,
+        "activities_f1": m.activities.f1,
+        "flags_f1": flags.f1,
+        "completeness_status_accuracy": _acc(m.status),
+        "missing_exact_accuracy": _acc(m.missing),
+    }
+
+
+TARGETS = {"presence_f1": 0.95, "completeness_status_accuracy": 0.95, "kind_accuracy": 0.98,
+           "type_accuracy": 0.95, "value_accuracy": 0.90, "flags_f1": 0.85}
+
+
+def format_report(parts: dict[str, Metrics], errors: bool = False) -> str:
+    """The report: headline numbers per part, then per-field tables."""
+    names = list(parts)
+    sums = {p: summary(m) for p, m in parts.items()}
+    w = 30
+    lines = ["Extraction on the development set", ""]
+    lines.append(f"{'':{w}}" + "".join(f"{p + f' (n={m.n})':>18}" for p, m in parts.items()) + "   target")
+    for key in sums[names[0]]:
+        target = f"   >= {TARGETS[key]:.2f}" if key in TARGETS else ""
+        lines.append(f"{key:{w}}" + "".join(f"{sums[p][key]:>18.3f}" for p in names) + target)
+    lines += ["", "Presence of each field (requests only): precision / recall / F1"]
+    for name in PRESENCE_FIELDS:
+        row = f"  {name:{w - 2}}"
+        for p in names:
+            t = parts[p].presence[name]
+            row += f"{f'{t.precision:.2f} / {t.recall:.2f} / {t.f1:.2f}':>22}"
+        lines.append(row)
+    lines += ["", "Value accuracy (normalised; where the true value is known)"]
+    for name in VALUE_FIELDS:
+        row = f"  {name:{w - 2}}"
+        for p in names:
+            vs = parts[p].values[name]
+            row += f"{f'{_acc(vs):.3f} ({sum(vs)}/{len(vs)})':>22}"
+        lines.append(row)
+    lines += ["", "Flags: precision / recall / F1"]
+    all_flags = sorted({f for m in parts.values() for f in m.flags})
+    for flag in all_flags:
+        row = f"  {flag:{w - 2}}"
+        for p in names:
+            t = parts[p].flags[flag]
+            row += f"{f'{t.precision:.2f} / {t.recall:.2f} / {t.f1:.2f}':>22}"
+        lines.append(row)
+    lines += ["", f"Confidence: value accuracy at confidence >= {CONFIDENCE_THRESHOLD} vs below"]
+    for p in names:
+        m = parts[p]
+        lines.append(f"  {p:{w - 2}}{_acc(m.confident):.3f} ({len(m.confident)} values)   "
+                     f"{_acc(m.unsure):.3f} ({len(m.unsure)} values)")
+    if errors:
+        for p in names:
+            lines += ["", f"Errors ({p})"] + [f"  {e}" for e in parts[p].errors]
+    return "\n".join(lines)
+
+
+def run_evaluation(devset_dir: Path, part: str | None = None, errors: bool = False) -> str:
+    """Evaluate every part (or one) of a development set and return the printed report."""
+    items = load_devset(Path(devset_dir), part)
+    by_part: dict[str, list[Item]] = {}
+    for item in items:
+        by_part.setdefault(item.split, []).append(item)
+    order = sorted(by_part, key=lambda p: (p != "train", p))
+    return format_report({p: evaluate(by_part[p]) for p in order}, errors=errors)
+
+
+def bench(devset_dir: Path | None = None, words: int = 1000, repeats: int = 20) -> str:
+    """Milliseconds to extract one request of about `words` words, after the model is loaded."""
+    devset_dir = devset_dir or Path(__file__).resolve().parents[1] / "extractors" / "devset"
+    texts = [i.text for i in load_devset(devset_dir, "train") if i.truth["kind"] == "delegation_request"]
+    text, n = "", 0
+    for t in texts:  # several requests joined until about `words` words
+        text += t + "\n\n"
+        n += len(t.split())
+        if n >= words:
+            break
+    load_nlp()
+    extract([Segment("body.txt", None, text)])  # warm caches
+    times = []
+    for _ in range(repeats):
+        t0 = time.process_time()  # CPU time of this process: other load on the machine does not count
+        extract([Segment("body.txt", None, text)])
+        times.append(time.process_time() - t0)
+    times.sort()
+    per_1000 = 1000 * times[len(times) // 2] * 1000 / max(n, 1)
+    return f"extraction: {per_1000:.1f} ms per 1,000 words (CPU time, median of {repeats}, text of {n} words, model loaded)"
+
+
+def main(argv: list[str]) -> int:
+    args = [a for a in argv if not a.startswith("--")]
+    if "--bench" in argv:
+        print(bench(Path(args[0]) if args else None))
+        return 0
+    if not args:
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval] [--errors] | --bench",
+              file=sys.stderr)
+        return 2
+    part = None
+    if "--part" in argv:
+        part = argv[argv.index("--part") + 1]
+        args.remove(part)
+    print(run_evaluation(Path(args[0]), part, errors="--errors" in argv))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

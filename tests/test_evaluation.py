@@ -1,0 +1,85 @@
+"""The evaluation's arithmetic and normalisation, and the report on a development set of two items."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pipeline.evaluation import Tally, locations_equal, norm_agency, norm_name, norm_phone, run_evaluation
+
+
+def test_tally_precision_recall_f1():
+    t = Tally()
+    t.add({"a", "b"}, {"a", "c"})
+    assert (t.tp, t.fp, t.fn) == (1, 1, 1)
+    assert t.precision == t.recall == t.f1 == 0.5
+
+
+def test_normalisers():
+    assert norm_agency("California Department of Motor Vehicles") == norm_agency("Department of Motor Vehicles")
+    assert norm_name("Dr. Maria Lopez") == "maria lopez"
+    assert norm_phone("(916) 555-0142") == norm_phone("916.555.0142") == "9165550142"
+
+
+def test_locations_need_every_place_and_nothing_else():
+    assert locations_equal(["Sacramento"], ["1416 9th Street, Sacramento"])
+    assert locations_equal(["Fresno", "Bakersfield"], ["Bakersfield", "Fresno"])
+    assert not locations_equal(["Fresno", "Bakersfield"], ["Fresno"])
+    assert not locations_equal(["Fresno"], ["Fresno", "Redding"])
+
+
+FORM = """Agency: Department of Motor Vehicles
+Submitted by: Maria Lopez
+Title: Chief Information Officer
+Delegation Type: General Delegation
+Activities: Installation
+Project Scope: Replace the PBX at headquarters.
+Purpose: The PBX is end of life.
+Timeframe: Q2 2027
+Locations: Sacramento
+Products and Services: Mitel PBX; 200 handsets
+Staff Qualifications: Our staff have installed three PBX systems.
+Justification: Not provided by CALNET; our staff can run it.
+Adverse Consequences: Without delegation, phone service will fail.
+"""
+
+
+def _devset(tmp_path: Path) -> Path:
+    (tmp_path / "items").mkdir()
+    truth = {}
+    for n, (split, text, kind) in enumerate([("train", FORM, "delegation_request"),
+                                             ("eval", "Out of office until Monday.", "other")]):
+        iid = f"{n:03d}"
+        (tmp_path / "items" / f"{iid}.json").write_text(json.dumps(
+            {"id": iid, "split": split, "subject": "", "from": "", "in_reply_to": None, "text": text}))
+        request = kind == "delegation_request"
+        truth[iid] = {
+            "kind": kind, "delegation_type": "general" if request else None,
+            "general_categories": ["pbx_key_telephone"] if request else [],
+            "activities": ["installation"] if request else [], "flags": [],
+            "fields": {"agency": "Department of Motor Vehicles", "submitter_name": "Maria Lopez",
+                       "submitter_title": "Chief Information Officer",
+                       "timeframe": {"start": "2027-04-01", "end": "2027-06-30"}, "locations": ["Sacramento"],
+                       "contact_email": None, "contact_phone": None} if request else {},
+            "present": {f: True for f in ("project_scope", "project_purpose", "staff_qualifications",
+                                          "adverse_consequences", "products_services", "justification")}
+            if request else {},
+            "completeness": {"status": "complete" if request else "not_applicable", "missing": []},
+        }
+    (tmp_path / "truth.json").write_text(json.dumps(truth))
+    return tmp_path
+
+
+def test_report_has_both_parts_and_every_headline(tmp_path):
+    report = run_evaluation(_devset(tmp_path))
+    assert "train (n=1)" in report and "eval (n=1)" in report
+    for key in ("presence_f1", "value_accuracy", "kind_accuracy", "type_accuracy", "flags_f1",
+                "completeness_status_accuracy", "categories_f1", "activities_f1"):
+        assert key in report
+    line = next(ln for ln in report.splitlines() if ln.startswith("value_accuracy"))
+    assert line.split()[1] == "1.000"
+
+
+def test_one_part_only(tmp_path):
+    report = run_evaluation(_devset(tmp_path), part="eval")
+    assert "eval (n=1)" in report and "train" not in report.split("\n")[2]
