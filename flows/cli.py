@@ -33,6 +33,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--config", metavar="FILE", type=Path)
     serve.add_argument("--out", dest="out_dir", metavar="OUT_DIR", type=Path,
                        help="output folder (default: the config's output.dir)")
+    ev = sub.add_parser("eval", help="measure extraction on a labelled development set")
+    ev.add_argument("devset_dir", metavar="DIR", type=Path)
+    ev.add_argument("--part", choices=["train", "eval"], help="only this part of the set")
+    ev.add_argument("--errors", action="store_true", help="list each item's mistakes")
     again = sub.add_parser("reprocess", help="triage a filed case again from its original message")
     again.add_argument("case_id", metavar="CASE_ID")
     again.add_argument("--out", dest="out_dir", metavar="OUT_DIR", type=Path, required=True)
@@ -74,6 +78,16 @@ def _serve(args: argparse.Namespace) -> int:
     import flows.mailbox as mailbox
 
     mailbox.serve(str(args.out_dir) if args.out_dir else None, str(args.config) if args.config else None)
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace) -> int:
+    if not args.devset_dir.is_dir():
+        print(f"triage: DIR {args.devset_dir} is not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    from pipeline.evaluation import run_evaluation
+
+    print(run_evaluation(args.devset_dir, args.part, errors=args.errors))
     return EXIT_OK
 
 
@@ -141,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        commands = {"replay": _replay, "run": _run, "serve": _serve, "reprocess": _reprocess}
+        commands = {"replay": _replay, "run": _run, "serve": _serve, "reprocess": _reprocess, "eval": _eval}
         return commands[args.command](args)
     except KeyboardInterrupt:
         return EXIT_FAILED

@@ -11,7 +11,9 @@ set_defaults()
 from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 
+from flows.artifacts import publish_artifacts  # noqa: E402
 from pipeline.imap import MailboxUnavailable  # noqa: E402
+from pipeline.ledger import Ledger  # noqa: E402
 from pipeline.mailpass import PassResult, poll_mailbox  # noqa: E402
 from pipeline.settings import Settings, load_settings  # noqa: E402
 
@@ -51,8 +53,14 @@ def mailbox_pass(out_dir: str | None = None, config_path: str | None = None) -> 
     cfg = settings.mailbox
     delays = [cfg.retry_delay_seconds * 2**i for i in range(cfg.retries)]
     task = poll_task.with_options(retries=cfg.retries, retry_delay_seconds=delays or 0)
-    result = task(settings, out_dir or settings.output.dir)
-    return vars(result)
+    out = out_dir or settings.output.dir
+    result = task(settings, out)
+    ledger = Ledger(Path(out))
+    try:
+        publish_artifacts(ledger.records(), result.case_ids, key="mailbox-pass", title="Mailbox pass")
+    finally:
+        ledger.close()
+    return {k: v for k, v in vars(result).items() if k != "case_ids"}
 
 
 def serve(out_dir: str | None, config_path: str | None) -> None:

@@ -14,6 +14,7 @@ from prefect import flow, task  # noqa: E402
 from prefect.cache_policies import NO_CACHE  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
+from flows.artifacts import publish_artifacts  # noqa: E402
 from models import Attachment, DocumentText, ParsedMessage  # noqa: E402
 from pipeline.documents import read_document  # noqa: E402
 from pipeline.errors import LimitExceeded, TriageError  # noqa: E402
@@ -85,6 +86,7 @@ def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -
                               message.attachments[: settings.limits.max_attachments]])
             index = ledger.case_index()
             taken = ledger.case_ids()
+            before = set(taken)
             for n, (item, raw, fut, docs) in enumerate(zip(items, raws, parsed, reads), 1):
                 message: ParsedMessage | None = None
                 try:
@@ -104,4 +106,5 @@ def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -
             records = publish(out, ledger)
         finally:
             ledger.close()
+    publish_artifacts(records, sorted(taken - before), key="replay", title=f"Replay of {inbox.name}")
     return {"processed": len(items), "total": len(records)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from models import Source
@@ -34,6 +34,8 @@ class PassResult:
     """Messages whose record has status "error"."""
     total: int = 0
     """Records in the ledger after the pass."""
+    case_ids: list[str] = field(default_factory=list)
+    """Cases this pass added, in filing order."""
 
 
 def _message_id(raw: bytes) -> str:
@@ -103,6 +105,7 @@ def poll_mailbox(
                     index.add(file_triaged(out_dir, ledger, source.key, triaged))
                     file_on_server(uid)
                     result.processed += 1
+                    result.case_ids.append(triaged.record.case_id)
                     result.errors += triaged.record.status == "error"
                     if progress is not None:
                         progress(n, len(new))

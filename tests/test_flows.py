@@ -1,0 +1,46 @@
+"""The Prefect flows themselves, in one session-scoped test harness: they wire stages and leave artifacts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import SAMPLE_INBOX, read_jsonl, validate_record
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness():
+        yield
+
+
+def test_replay_flow_files_records_and_publishes_artifacts(prefect_harness, tmp_path: Path) -> None:
+    from prefect.artifacts import Artifact
+
+    from flows.replay import replay_inbox
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("01-dmv-pbx-complete.eml", "03-edd-ivr-acd-no-staff-quals.eml", "28-broken-binary-garbage.eml"):
+        shutil.copy(SAMPLE_INBOX / name, inbox / name)
+    out = tmp_path / "out"
+    result = replay_inbox(str(inbox), str(out))
+    assert result == {"processed": 3, "total": 3}
+    records = read_jsonl(out / "triage.jsonl")
+    assert [r["source"]["path"] for r in records] == sorted(p.name for p in inbox.iterdir())
+    for record in records:
+        validate_record(record)
+    assert [r["status"] for r in records] == ["ok", "ok", "error"]
+
+    table = Artifact.get("replay-cases")
+    summary = Artifact.get("replay-summary")
+    assert table is not None and summary is not None
+    assert all(r["case_id"] in str(table.data) for r in records)
+    assert "3 new case(s) this run, 3 in all" in str(summary.data)
+
+    again = replay_inbox(str(inbox), str(out))
+    assert again == {"processed": 0, "total": 3}
