@@ -6,12 +6,21 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import zip_longest
 
 from spacy.tokens import Doc
 
 from extractors.dates import find_periods, normalise_period
 from extractors.nlp import compiled_cues, cue_spans, load_nlp, read_jsonl
-from extractors.sections import Section, find_sections, label_fields, normalise_label
+from extractors.sections import (
+    UNKNOWN,
+    Section,
+    find_sections,
+    fold_ocr,
+    lookup_label,
+    normalise_label,
+)
+from extractors.sentences import classify
 from models import (
     ACTIVITIES,
     FIELD_NAMES,
@@ -24,6 +33,15 @@ from models import (
 
 LABELLED = 0.9
 """Confidence of a value read from a labelled section."""
+CLASSIFIED = 0.55
+"""Confidence of a value the sentence classifier assigned at its threshold (up to 0.75 when it is sure)."""
+CLASSIFIER_MIN = 0.6
+"""The classifier's probability below which a sentence is left unassigned."""
+CLASSIFIER_WEIGHT = 1.5
+"""How much the classifier's probability adds to a label's cue score when cues disagree."""
+PROSE_ASSIGNMENT = "both"
+"""How unlabelled sentences are assigned: "both" (cues, then the classifier for sentences without
+cues), "cues" or "classifier" alone. The evaluation's `--prose` compares them; "both" measured best."""
 MAX_TEXT = 1200
 
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -121,6 +139,33 @@ def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
     return scores
 
 
+_NOT_REQUESTED = ("staff_qualifications", "adverse_consequences")
+"""Items that name equipment without asking for it: the staff's past projects, what fails if denied."""
+
+
+def _category_scores(reads: list[_Read]) -> Counter[str]:
+    """Category cues in what is requested: not in a section or a sentence about staff or consequences."""
+    scores: Counter[str] = Counter()
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        spans = cue_spans(r.doc)
+        for span, weight in spans:
+            if not span.label_.startswith("cat:"):
+                continue
+            if any(s.start <= span.start_char < s.end and s.field in _NOT_REQUESTED for s in r.sections):
+                continue
+            sent = span.sent
+            about: Counter[str] = Counter()
+            for other, w in spans:
+                if sent.start_char <= other.start_char < sent.end_char and other.label_ in _PROSE_FIELDS:
+                    about[other.label_] += w
+            if about and about.most_common(1)[0][0] in _NOT_REQUESTED:
+                continue
+            scores[span.label_] += weight
+    return scores
+
+
 def _clip(text: str) -> str:
     text = re.sub(r"[ \t]+", " ", text).strip()
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
@@ -157,6 +202,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     _read_references(reads, fields)
 
     scores = _cue_scores(reads, ("cues.jsonl",))
+    scores = Counter({k: v for k, v in scores.items() if not k.startswith("cat:")}) + _category_scores(reads)
     subject_scores = _subject_cues(context.subject)
     kind, reason = _classify_kind(scores, subject_scores, fields, context)
 
@@ -252,6 +298,7 @@ def _request_sentences(reads: list[_Read]) -> list[str]:
 
 def _activities_from(text: str) -> list[str]:
     """Activities named in a text that says what is asked for (a label's value, a request sentence)."""
+    text = fold_ocr(text)  # a fax's "lnstallation", "Operatíon"
     out = []
     for label, pattern, _w in compiled_cues("cues.jsonl"):
         if label.startswith(("act:", "act_word:")) and pattern.search(text):
@@ -287,6 +334,9 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             if not s.text:
                 continue
             ev = _evidence(r, s.start, s.end)
+            if s.field == UNKNOWN:
+                _title_from_unknown_label(s, ev, fields)
+                continue
             if s.field in ("delegation_type", "activities", "contact"):
                 if s.field == "contact":
                     _contact_from(s.text, ev, fields)
@@ -315,6 +365,19 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 fields[s.field] = FieldValue(value=value, confidence=LABELLED, evidence=[ev])
 
 
+UNKNOWN_LABEL_TITLE = 0.7
+"""Confidence of a title read under a label we do not know ("Working Title:", "Role:")."""
+
+
+def _title_from_unknown_label(s: Section, ev: Evidence, fields: dict[str, FieldValue]) -> None:
+    """A form's line under a label we do not know whose whole answer is a job title is the submitter's title."""
+    value = s.text.split("\n")[0].strip(" ,.")
+    if fields["submitter_title"].present or not value or len(value.split()) > 8 or _agency_name(value):
+        return
+    if classify_title(value)[0] and _title_in(value) == value:
+        fields["submitter_title"] = FieldValue(value=value, confidence=UNKNOWN_LABEL_TITLE, evidence=[ev])
+
+
 def _contact_from(text: str, ev: Evidence, fields: dict[str, FieldValue]) -> None:
     m = EMAIL.search(text)
     if m and not fields["contact_email"].present:
@@ -329,13 +392,16 @@ _PROSE_FIELDS = ("project_scope", "project_purpose", "staff_qualifications", "ad
 
 
 def _in_sections(r: _Read, start: int) -> bool:
-    return any(s.start <= start < s.end for s in r.sections)
+    """Whether an offset is in a labelled section (a section under a label we do not know is prose)."""
+    return any(s.start <= start < s.end and s.field != UNKNOWN for s in r.sections)
 
 
 def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
-    """Assign unlabelled sentences to the field whose cues they carry most strongly."""
+    """Assign unlabelled sentences to a field: by the cues they carry, else by the sentence classifier."""
     picked: dict[str, list[tuple[float, _Read, object]]] = {f: [] for f in _PROSE_FIELDS}
+    by_classifier: set[str] = set()
     places: list[tuple[_Read, str, int, int]] = []
+    candidates: list[tuple[_Read, object, Counter[str]]] = []
     for r in reads:
         if r.cover_sheet:
             continue
@@ -349,6 +415,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             for span, weight in cues:
                 if sent.start_char <= span.start_char < sent.end_char and span.label_ in picked:
                     score[span.label_] += weight
+            if PROSE_ASSIGNMENT == "classifier":
+                score = Counter({k: v for k, v in score.items() if k == "products_services"})
             best = score.most_common(1)[0][0] if score else None
             if best not in _NOT_PLACES:
                 # Places of the project, not those of the staff's past work or of a consequence.
@@ -366,18 +434,33 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             products = score.pop("products_services", 0)
             if products >= 3:
                 picked["products_services"].append((products, r, sent))
-            if score:
-                best, value = score.most_common(1)[0]
-                if value >= 1:
-                    picked[best].append((value, r, sent))
+            if (score and score.most_common(1)[0][1] >= 1) or (products < 3 and len(text.split()) >= 4):
+                candidates.append((r, sent, score))
+    # The trained classifier decides for sentences no cue speaks for, and breaks ties between cues.
+    texts = [s.text for _r, s, _score in candidates] if PROSE_ASSIGNMENT != "cues" else []
+    for (r, sent, score), cats in zip_longest(candidates, classify(texts)):
+        sure = {k: p for k, p in (cats or {}).items() if p >= CLASSIFIER_MIN}
+        if score:
+            best = max(score, key=lambda k: (score[k] + CLASSIFIER_WEIGHT * (cats or {}).get(k, 0.0)))
+            picked[best].append((score[best], r, sent))
+        elif sure:
+            label, p = max(sure.items(), key=lambda kv: kv[1])
+            if label == "timeframe" and not find_periods(_HEADER_DATES.sub("", sent.text)):
+                continue
+            picked[label].append((p, r, sent))
+            by_classifier.add(label)
 
     for name, hits in picked.items():
         if fields[name].present or not hits:
             continue
         top = max(v for v, _r, _s in hits)
+        hits.sort(key=lambda h: (h[1].segment.document, h[2].start_char))
         text = " ".join(s.text.strip() for _v, _r, s in hits[:4])
         evidence = [_evidence(r, s.start_char, s.end_char) for _v, r, s in hits[:3]]
-        confidence = round(min(0.8, 0.45 + 0.1 * top), 2)
+        if name in by_classifier and top <= 1:
+            confidence = round(CLASSIFIED + 0.2 * (top - CLASSIFIER_MIN) / (1 - CLASSIFIER_MIN), 2)
+        else:
+            confidence = round(min(0.8, 0.45 + 0.1 * top), 2)
         if name == "timeframe":
             start, end = normalise_period(text)
             value: object = Timeframe(text=_clip(text), start=start, end=end)
@@ -414,7 +497,7 @@ def _inline_label(r: _Read, sent, fields: dict[str, FieldValue]) -> bool:
     m = _SENT_LABEL.match(sent.text.strip())
     if not m:
         return False
-    name = label_fields().get(normalise_label(m.group("head")))
+    name = lookup_label(normalise_label(m.group("head")))
     if name not in FIELD_NAMES:
         return False
     if fields[name].present:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from difflib import get_close_matches
 from functools import lru_cache
 
 from extractors.nlp import read_jsonl
@@ -11,7 +13,7 @@ from extractors.nlp import read_jsonl
 # A label is the head of a line: bullets and numbering, then words, then a separator.
 _LINE_HEAD = re.compile(
     r"^(?P<lead>[ \t]*(?:[*•>\-–—]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)])?[ \t]*)"
-    r"(?P<head>[A-Za-z][A-Za-z0-9 /&,'()\-]{0,80}?)"
+    r"(?P<head>[^\W\d_](?:[^\W_]|[ /&,'()\-]){0,80}?)"  # letters of any script: a fax's "Tímeline"
     r"[ \t]*(?P<sep>:|\s[-–—]\s|[–—]\s|\s[–—]|$)"
 )
 _PAREN = re.compile(r"\([^)]*\)")
@@ -25,11 +27,18 @@ _CLOSINGS = ("sincerely", "respectfully", "respectfully submitted", "regards", "
              "atentamente", "best")
 
 
+UNKNOWN = "unknown"
+"""The field of a form's section whose label is none of ours: its text is read as prose."""
+FUZZY_CUTOFF = 0.86
+"""How close (difflib ratio, after folding OCR confusions) an unknown label must be to one of ours."""
+
+
 @dataclass(frozen=True)
 class Section:
     """A labelled stretch of text: the field it gives and the text after its label."""
 
     field: str
+    """A field name, "delegation_type", "activities", "contact", or UNKNOWN."""
     label: str
     text: str
     start: int
@@ -52,21 +61,68 @@ def label_fields() -> dict[str, str]:
     return {normalise_label(row["pattern"]): row["field"] for row in read_jsonl("labels.jsonl")}
 
 
+def fold_ocr(text: str) -> str:
+    """Text with OCR's usual confusions undone: accents dropped, 1/0 inside words read as l/o, a leading l as I."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = re.sub(r"(?<=[a-zA-Z])1|1(?=[a-z])", "l", text)
+    text = re.sub(r"\bl(?=[nmtsrdfgcv][a-z])", "I", text)  # "lnstallation": no English word starts "ln"
+    return re.sub(r"(?<=[a-zA-Z])0|0(?=[a-z])", "o", text)
+
+
+def _fold(label: str) -> str:
+    """A label as compared with ours: OCR's confusions undone, "rn" read as "m"."""
+    return fold_ocr(label).replace("rn", "m")
+
+
+@lru_cache(maxsize=1)
+def _folded_labels() -> dict[str, str]:
+    return {_fold(label): field for label, field in label_fields().items()}
+
+
+@lru_cache(maxsize=4096)
+def lookup_label(label: str) -> str | None:
+    """The field a (normalised) label gives: exactly, or a close match to one of ours (OCR damage)."""
+    field = label_fields().get(label)
+    if field or len(label) < 5:
+        return field
+    folded = _folded_labels()
+    key = _fold(label)
+    if key in folded:
+        return folded[key]
+    close = get_close_matches(key, list(folded), n=1, cutoff=FUZZY_CUTOFF)
+    return folded[close[0]] if close else None
+
+
+# A form's line "Some Label: answer" whose label is none of ours: a few words, no sentence.
+_OTHER_HEAD = re.compile(r"^[A-Za-z][\w'/&()-]*(?: [\w'/&()-]+){0,5}$")
+FORM_LABELS = 3
+"""Known labels a text needs before an unknown "Label:" line counts as a form's field."""
+
+
 def find_sections(text: str) -> list[Section]:
-    """Sections whose label heads a line, followed by a separator or standing alone as a heading."""
-    labels = label_fields()
+    """Sections whose label heads a line, followed by a separator or standing alone as a heading.
+
+    In a form (a text with at least FORM_LABELS of our labels), a line "Other Label: ..." whose
+    label is none of ours ends the section before it and starts an UNKNOWN one.
+    """
     heads: list[tuple[int, str, str, int, bool]] = []  # (label start, field, label, body start, inline)
+    others: list[tuple[int, str, str, int, bool]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
         m = _LINE_HEAD.match(line.rstrip("\r\n"))
         if m:
             label = normalise_label(m.group("head"))
-            field = labels.get(label)
+            field = lookup_label(label)
             bare = m.group("sep") == ""
+            head = (offset + m.start("head"), field or UNKNOWN, m.group("head").strip(), offset + m.end(),
+                    not bare and bool(line[m.end():].strip()))
             if field and not (bare and (label in _WEAK or len(label.split()) > 8)):
-                heads.append((offset + m.start("head"), field, m.group("head").strip(), offset + m.end(),
-                              not bare and bool(line[m.end():].strip())))
+                heads.append(head)
+            elif not field and m.group("sep").strip() == ":" and _OTHER_HEAD.match(m.group("head").strip()):
+                others.append(head)
         offset += len(line)
+    if len(heads) >= FORM_LABELS and others:
+        heads = sorted(heads + others)
     sections: list[Section] = []
     for i, (start, field, label, body_start, inline) in enumerate(heads):
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
@@ -74,7 +130,7 @@ def find_sections(text: str) -> list[Section]:
         body = _cut_at_paragraph(_cut_at_closing(text[body_start:stop]))
         if inline:
             body = _cut_at_new_sentence(body)
-            body = _cut_in_paragraph(body)
+            body = _cut_in_paragraph(body, always=field in _ONE_SENTENCE)
         sections.append(Section(field=field, label=label, text=_tidy(body), start=start,
                                 end=body_start + len(body)))
     return sections
@@ -102,11 +158,15 @@ def _cut_at_new_sentence(body: str) -> str:
 _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
 
 
-def _cut_in_paragraph(body: str) -> str:
+# Answers that are a list or a date: a sentence after them on the label's line is about something else.
+_ONE_SENTENCE = {"products_services", "timeframe", "catalog_reference"}
+
+
+def _cut_in_paragraph(body: str, always: bool = False) -> str:
     """A label opening a line of a letter's paragraph ("Timeline: Q2 2027. The goal ...") labels one sentence."""
     first = body.split("\n", 1)[0]
     ends = list(_SENTENCE_END.finditer(first))
-    if len(first) >= 160 and ends:
+    if (always or len(first) >= 160) and ends:
         return body[: ends[0].end()]
     return body
 

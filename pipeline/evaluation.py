@@ -1,6 +1,7 @@
 """Measure extraction on the labelled development set (extractors/devset/), part by part.
 
     .venv/bin/python -m pipeline.evaluation extractors/devset [--part train|eval] [--errors]
+        [--prose both|cues|classifier]
     .venv/bin/python -m pipeline.evaluation --bench
 """
 
@@ -336,6 +337,11 @@ def main(argv: list[str]) -> int:
         print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval] [--errors] | --bench",
               file=sys.stderr)
         return 2
+    if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier
+        import extractors.fields
+
+        extractors.fields.PROSE_ASSIGNMENT = argv[argv.index("--prose") + 1]
+        args.remove(extractors.fields.PROSE_ASSIGNMENT)
     part = None
     if "--part" in argv:
         part = argv[argv.index("--part") + 1]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from pipeline.evaluation import Tally, locations_equal, norm_agency, norm_name, norm_phone, run_evaluation
+from pipeline.evaluation import (
+    Tally,
+    locations_equal,
+    norm_agency,
+    norm_name,
+    norm_phone,
+    run_evaluation,
+)
 
 
 def test_tally_precision_recall_f1():
@@ -83,3 +90,13 @@ def test_report_has_both_parts_and_every_headline(tmp_path):
 def test_one_part_only(tmp_path):
     report = run_evaluation(_devset(tmp_path), part="eval")
     assert "eval (n=1)" in report and "train" not in report.split("\n")[2]
+
+
+def test_extraction_is_fast():
+    """The issue asks for well under 100 ms per 1,000 words on one core once the model is loaded."""
+    import re
+
+    from pipeline.evaluation import bench
+
+    ms = float(re.search(r"([\d.]+) ms per 1,000 words", bench(repeats=5)).group(1))
+    assert ms < 60, ms

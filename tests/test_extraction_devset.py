@@ -40,12 +40,24 @@ def _summary(part: str) -> dict[str, float]:
 
 
 @pytest.mark.parametrize(("part", "floors"), [
-    ("train", {"presence_f1": 0.97, "value_accuracy": 0.95, "kind_accuracy": 1.0, "type_accuracy": 0.98,
-               "flags_f1": 0.95, "completeness_status_accuracy": 0.90}),
-    ("eval", {"presence_f1": 0.85, "value_accuracy": 0.80, "kind_accuracy": 0.95, "type_accuracy": 0.90,
-              "flags_f1": 0.75, "completeness_status_accuracy": 0.65}),
+    ("train", {"presence_f1": 0.99, "value_accuracy": 0.99, "kind_accuracy": 1.0, "type_accuracy": 1.0,
+               "flags_f1": 0.99, "completeness_status_accuracy": 0.97}),
+    # The issue's targets: the eval part is measured, never tuned on.
+    ("eval", {"presence_f1": 0.95, "value_accuracy": 0.90, "kind_accuracy": 0.98, "type_accuracy": 0.95,
+              "flags_f1": 0.85, "completeness_status_accuracy": 0.95}),
 ])
 def test_extraction_keeps_its_measured_level(part, floors):
     got = _summary(part)
     low = {k: round(got[k], 3) for k, floor in floors.items() if got[k] < floor}
     assert not low, f"{part}: below the floor: {low}"
+
+
+def test_sentence_classifier_training_is_reproducible(tmp_path):
+    """`python -m extractors.sentences.train` rebuilds the committed model byte for byte."""
+    from extractors.sentences import MODEL_DIR, train
+
+    corpus = (train.HERE / "corpus.jsonl").read_bytes()
+    train.train(tmp_path / "model")
+    assert (train.HERE / "corpus.jsonl").read_bytes() == corpus
+    for name in ("textcat_multilabel/model", "config.cfg"):
+        assert (tmp_path / "model" / name).read_bytes() == (MODEL_DIR / name).read_bytes(), name

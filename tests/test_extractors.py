@@ -440,3 +440,67 @@ def test_several_segments_keep_their_own_evidence() -> None:
     assert extraction.kind == "delegation_request"
     ev = extraction.fields["agency"].evidence[0]
     assert (ev.document, ev.page) == ("request.pdf", 2)
+
+
+# --- OCR-damaged and unknown labels, scoped categories, the sentence classifier ----------------------
+
+OCR_FORM = """CALNET DELEGATION REQUEST
+
+Agency: Department of Motor Vehicles
+Submitted by: Maria Lopez
+Working Title: Chief Information Officer
+Delegation Type: General Delegation
+Actívities: lnstallation; Operatíon and Maintenance
+Prqject Scope: Replace the PBX at the Sacramento headquarters with a new PBX serving 400 stations.
+Locatíons: Sacramento
+Equípment: Avaya IP Office 500 PBX; 400 digital handsets
+Crew Background: Our technicians have ten years of experience installing and maintaining PBX systems.
+Tímeline: Q2 2027
+"""
+
+
+@pytest.mark.parametrize(("label", "field"), [
+    ("equípment", "products_services"), ("tímeline", "timeframe"), ("techn1cal qualificotions", "staff_qualifications"),
+    ("locatíons", "locations"), ("staff qualifications", "staff_qualifications"), ("dear sir", None), ("note", None),
+])
+def test_label_lookup_tolerates_ocr_damage(label, field):
+    from extractors.sections import lookup_label
+
+    assert lookup_label(label) == field
+
+
+def test_damaged_and_unknown_labels_in_a_form():
+    x = extract([Segment("fax.pdf", 1, OCR_FORM)])
+    assert x.fields["submitter_title"].value == "Chief Information Officer"  # under a label we do not know
+    assert x.fields["locations"].value == ["Sacramento"]  # the next, unknown, label ends the section
+    assert x.fields["products_services"].value == ["Avaya IP Office 500 PBX", "400 digital handsets"]
+    assert x.fields["staff_qualifications"].present  # an unknown label's answer is read as prose
+    assert x.fields["timeframe"].value.start == "2027-04-01"
+    assert x.activities == ["installation", "operation_maintenance"]
+
+
+def test_categories_come_from_the_request_not_the_staffs_past_projects():
+    text = ("We request a General Delegation to replace the PBX at our Fresno office; it is not provided by "
+            "the CALNET contracts.\n\nOur engineers have twelve years of experience on PBX and contact center "
+            "projects.\n\nIf delegation is denied, the public will lose telephone access.\n")
+    x = extract([Segment("body.txt", None, text)])
+    assert x.general_categories == ["pbx_key_telephone"]
+
+
+@pytest.mark.parametrize(("sentence", "label"), [
+    ("Our crew has kept this switch running for a decade and knows it inside out.", "staff_qualifications"),
+    ("If this is turned down, the hotline will be unreachable when the old system fails.", "adverse_consequences"),
+    ("The point of the project is shorter waits for people calling the licensing line.", "project_purpose"),
+])
+def test_sentence_classifier_reads_unseen_wording(sentence, label):
+    from extractors.sentences import classify
+
+    cats = classify([sentence])[0]
+    assert max(cats, key=cats.get) == label
+
+
+def test_pipeline_runs_only_what_extraction_reads():
+    from extractors import load_nlp
+
+    names = load_nlp().pipe_names
+    assert "senter" in names and not {"parser", "ner", "tagger", "tok2vec"} & set(names)
