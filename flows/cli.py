@@ -31,8 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--config", metavar="FILE", type=Path)
     serve = sub.add_parser("serve", help="scheduled passes over the mailbox, served with Prefect")
     serve.add_argument("--config", metavar="FILE", type=Path)
-    serve.add_argument("--out", dest="out_dir", metavar="OUT_DIR", type=Path,
-                       help="output folder (default: the config's output.dir)")
+    serve.add_argument(
+        "--out",
+        dest="out_dir",
+        metavar="OUT_DIR",
+        type=Path,
+        help="output folder (default: the config's output.dir)",
+    )
     ev = sub.add_parser("eval", help="measure extraction on a labelled development set")
     ev.add_argument("devset_dir", metavar="DIR", type=Path)
     ev.add_argument("--part", choices=["train", "eval"], help="only this part of the set")
@@ -64,9 +69,11 @@ def _run(args: argparse.Namespace) -> int:
     _quiet_prefect()
     started = time.monotonic()
     result = mailbox.mailbox_pass(str(args.out_dir), str(args.config) if args.config else None)
-    print(f"triaged {result['processed']} new message(s) ({result['errors']} error), "
-          f"refiled {result['refiled']}, re-synced {result['resynced']}; {result['total']} in all, "
-          f"in {time.monotonic() - started:.1f} s")
+    print(
+        f"triaged {result['processed']} new message(s) ({result['errors']} error), "
+        f"refiled {result['refiled']}, re-synced {result['resynced']}; {result['total']} in all, "
+        f"in {time.monotonic() - started:.1f} s"
+    )
     print(f"report: {(args.out_dir / 'report.html').resolve()}")
     return EXIT_OK
 
@@ -77,7 +84,9 @@ def _serve(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     import flows.mailbox as mailbox
 
-    mailbox.serve(str(args.out_dir) if args.out_dir else None, str(args.config) if args.config else None)
+    mailbox.serve(
+        str(args.out_dir) if args.out_dir else None, str(args.config) if args.config else None
+    )
     return EXIT_OK
 
 
@@ -98,8 +107,10 @@ def _reprocess(args: argparse.Namespace) -> int:
     from pipeline.intake import reprocess_case
 
     record = reprocess_case(args.out_dir, args.case_id, settings)
-    print(f"reprocessed {record['case_id']}: {record['kind']}, {record['completeness']['status']}, "
-          f"queue {record['route']['queue']}")
+    print(
+        f"reprocessed {record['case_id']}: {record['kind']}, {record['completeness']['status']}, "
+        f"queue {record['route']['queue']}"
+    )
     return EXIT_OK
 
 
@@ -124,8 +135,15 @@ def _replay(args: argparse.Namespace) -> int:
     _quiet_prefect()
     console = Console(stderr=True)
     started = time.monotonic()
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, disable=args.quiet, transient=False) as bar:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        disable=args.quiet,
+        transient=False,
+    ) as bar:
         job = bar.add_task("starting Prefect", total=None)
 
         def show(stage: str, done: int, total: int) -> None:
@@ -133,13 +151,16 @@ def _replay(args: argparse.Namespace) -> int:
 
         replay.progress_hook = show
         try:
-            result = replay.replay_inbox(str(args.inbox_dir), str(args.out_dir),
-                                         str(args.config) if args.config else None)
+            result = replay.replay_inbox(
+                str(args.inbox_dir), str(args.out_dir), str(args.config) if args.config else None
+            )
         finally:
             replay.progress_hook = None
     elapsed = time.monotonic() - started
     report = args.out_dir / "report.html"
-    print(f"triaged {result['processed']} new message(s), {result['total']} in all, in {elapsed:.1f} s")
+    print(
+        f"triaged {result['processed']} new message(s), {result['total']} in all, in {elapsed:.1f} s"
+    )
     print(f"report: {report.resolve()}")
     return EXIT_OK
 
@@ -155,7 +176,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        commands = {"replay": _replay, "run": _run, "serve": _serve, "reprocess": _reprocess, "eval": _eval}
+        commands = {
+            "replay": _replay,
+            "run": _run,
+            "serve": _serve,
+            "reprocess": _reprocess,
+            "eval": _eval,
+        }
         return commands[args.command](args)
     except KeyboardInterrupt:
         return EXIT_FAILED

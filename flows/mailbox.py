@@ -57,7 +57,9 @@ def mailbox_pass(out_dir: str | None = None, config_path: str | None = None) -> 
     result = task(settings, out)
     ledger = Ledger(Path(out))
     try:
-        publish_artifacts(ledger.records(), result.case_ids, key="mailbox-pass", title="Mailbox pass")
+        publish_artifacts(
+            ledger.records(), result.case_ids, key="mailbox-pass", title="Mailbox pass"
+        )
     finally:
         ledger.close()
     return {k: v for k, v in vars(result).items() if k != "case_ids"}
@@ -72,6 +74,8 @@ def serve(out_dir: str | None, config_path: str | None) -> None:
         name=DEPLOYMENT,
         cron=settings.schedule.cron,
         parameters={"out_dir": out_dir or settings.output.dir, "config_path": config_path},
-        global_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
+        global_limit=ConcurrencyLimitConfig(
+            limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW
+        ),
         description="Triage new mail of the CALNET delegation mailbox",
     )

@@ -58,8 +58,12 @@ def read_document_task(attachment: Attachment, settings: Settings) -> DocumentTe
     return read_document(attachment, settings)
 
 
-@flow(name="replay-inbox", task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2),
-      validate_parameters=False, persist_result=False)
+@flow(
+    name="replay-inbox",
+    task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 2),
+    validate_parameters=False,
+    persist_result=False,
+)
 def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -> dict[str, int]:
     """Triage every message file under `inbox_dir` not yet in OUT_DIR's ledger, then publish."""
     settings = load_settings(config_path)
@@ -82,12 +86,18 @@ def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -
                 if not isinstance(message, ParsedMessage):
                     reads.append([])
                     continue
-                reads.append([read_document_task.submit(a, settings) for a in
-                              message.attachments[: settings.limits.max_attachments]])
+                reads.append(
+                    [
+                        read_document_task.submit(a, settings)
+                        for a in message.attachments[: settings.limits.max_attachments]
+                    ]
+                )
             index = ledger.case_index()
             taken = ledger.case_ids()
             before = set(taken)
-            for n, (item, raw, fut, docs) in enumerate(zip(items, raws, parsed, reads), 1):
+            for n, (item, raw, fut, docs) in enumerate(
+                zip(items, raws, parsed, reads, strict=True), 1
+            ):
                 message: ParsedMessage | None = None
                 try:
                     result = fut.result()
@@ -96,7 +106,9 @@ def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -
                     message = result
                     case_id = unique_case_id(make_case_id(raw, message), taken)
                     documents = [body_document(message)] + [d.result() for d in docs]
-                    triaged = triage_parsed(raw, message, documents, item.source, case_id, settings, index)
+                    triaged = triage_parsed(
+                        raw, message, documents, item.source, case_id, settings, index
+                    )
                 except Exception as exc:  # noqa: BLE001 - one message's failure is its record
                     case_id = unique_case_id(make_case_id(raw, message), taken)
                     triaged = error_triaged(raw, item.source, case_id, exc, settings, message)
@@ -106,5 +118,7 @@ def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -
             records = publish(out, ledger)
         finally:
             ledger.close()
-    publish_artifacts(records, sorted(taken - before), key="replay", title=f"Replay of {inbox.name}")
+    publish_artifacts(
+        records, sorted(taken - before), key="replay", title=f"Replay of {inbox.name}"
+    )
     return {"processed": len(items), "total": len(records)}

@@ -38,7 +38,9 @@ def score_completeness(extraction: Extraction) -> Completeness:
             if passed and rule.get("cio_equivalent"):
                 passed = extraction.title_is_cio is True
         required = rule.get("required", True)
-        checks.append(Check(rule=rule["rule"], passed=passed, reference=rule["reference"], required=required))
+        checks.append(
+            Check(rule=rule["rule"], passed=passed, reference=rule["reference"], required=required)
+        )
         if required and not passed:
             missing.append(field)
     required_checks = [c for c in checks if c.required]

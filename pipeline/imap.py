@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import imaplib
 import logging
 import os
@@ -54,12 +55,19 @@ def oauth2_token(cfg: MailboxSettings) -> str:
     if cfg.oauth2_token_env:
         token = os.environ.get(cfg.oauth2_token_env, "")
         if not token:
-            raise MailboxAuthError(f"environment variable {cfg.oauth2_token_env} holds no OAuth2 token")
+            raise MailboxAuthError(
+                f"environment variable {cfg.oauth2_token_env} holds no OAuth2 token"
+            )
         return token.strip()
     if cfg.oauth2_token_command:
         try:
-            done = subprocess.run(shlex.split(cfg.oauth2_token_command), capture_output=True, text=True,
-                                  timeout=60, check=True)
+            done = subprocess.run(
+                shlex.split(cfg.oauth2_token_command),
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
+            )
         except (OSError, subprocess.SubprocessError) as e:
             raise MailboxAuthError(f"OAuth2 token command failed: {type(e).__name__}") from e
         token = done.stdout.strip()
@@ -76,28 +84,47 @@ def _msal_token(cfg: MailboxSettings) -> str:
     try:
         import msal  # optional: only Microsoft 365 deployments need it
     except ImportError as e:
-        raise MailboxAuthError("mailbox.oauth2_msal_* is set but the msal package is not installed") from e
+        raise MailboxAuthError(
+            "mailbox.oauth2_msal_* is set but the msal package is not installed"
+        ) from e
     cache = msal.SerializableTokenCache()
     if cfg.oauth2_msal_cache_file and os.path.exists(cfg.oauth2_msal_cache_file):
         with open(cfg.oauth2_msal_cache_file, encoding="utf-8") as fh:
             cache.deserialize(fh.read())
     authority = f"https://login.microsoftonline.com/{cfg.oauth2_msal_tenant or 'organizations'}"
-    secret = os.environ.get(cfg.oauth2_msal_client_secret_env, "") if cfg.oauth2_msal_client_secret_env else ""
+    secret = (
+        os.environ.get(cfg.oauth2_msal_client_secret_env, "")
+        if cfg.oauth2_msal_client_secret_env
+        else ""
+    )
     if secret:
-        app = msal.ConfidentialClientApplication(cfg.oauth2_msal_client_id, authority=authority,
-                                                 client_credential=secret, token_cache=cache)
+        app = msal.ConfidentialClientApplication(
+            cfg.oauth2_msal_client_id,
+            authority=authority,
+            client_credential=secret,
+            token_cache=cache,
+        )
         result = app.acquire_token_for_client(scopes=["https://outlook.office365.com/.default"])
     else:
-        app = msal.PublicClientApplication(cfg.oauth2_msal_client_id, authority=authority, token_cache=cache)
+        app = msal.PublicClientApplication(
+            cfg.oauth2_msal_client_id, authority=authority, token_cache=cache
+        )
         accounts = app.get_accounts(username=cfg.username or None)
-        result = app.acquire_token_silent(["https://outlook.office365.com/IMAP.AccessAsUser.All"],
-                                          account=accounts[0]) if accounts else None
+        result = (
+            app.acquire_token_silent(
+                ["https://outlook.office365.com/IMAP.AccessAsUser.All"], account=accounts[0]
+            )
+            if accounts
+            else None
+        )
     if cache.has_state_changed and cfg.oauth2_msal_cache_file:
         fd = os.open(cfg.oauth2_msal_cache_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(cache.serialize())
     if not result or "access_token" not in result:
-        raise MailboxAuthError(f"msal could not get a token: {(result or {}).get('error', 'no cached account')}")
+        raise MailboxAuthError(
+            f"msal could not get a token: {(result or {}).get('error', 'no cached account')}"
+        )
     return result["access_token"]
 
 
@@ -121,13 +148,19 @@ class Mailbox:
         cfg = self.cfg
         where = f"{cfg.host}:{cfg.port}"
         try:
-            client = IMAPClient(cfg.host, port=cfg.port, ssl=cfg.security == "ssl",
-                                ssl_context=_ssl_context(cfg) if cfg.security == "ssl" else None,
-                                timeout=cfg.timeout_seconds)
+            client = IMAPClient(
+                cfg.host,
+                port=cfg.port,
+                ssl=cfg.security == "ssl",
+                ssl_context=_ssl_context(cfg) if cfg.security == "ssl" else None,
+                timeout=cfg.timeout_seconds,
+            )
             if cfg.security == "starttls":
                 client.starttls(_ssl_context(cfg))
         except TRANSIENT as e:
-            raise MailboxUnavailable(f"cannot reach IMAP server {where}: {type(e).__name__}: {e}") from e
+            raise MailboxUnavailable(
+                f"cannot reach IMAP server {where}: {type(e).__name__}: {e}"
+            ) from e
         except IMAPClientError as e:
             raise MailboxUnavailable(f"IMAP server {where} refused the session: {e}") from e
         try:
@@ -140,7 +173,9 @@ class Mailbox:
             # The server's words may echo the user name but never the secret.
             raise MailboxAuthError(f"IMAP login as {cfg.username!r} on {where} was refused") from e
         except TRANSIENT as e:
-            raise MailboxUnavailable(f"connection to {where} lost during login: {type(e).__name__}") from e
+            raise MailboxUnavailable(
+                f"connection to {where} lost during login: {type(e).__name__}"
+            ) from e
         self.client = client
         log.info("connected to %s as %s", where, cfg.username)
 
@@ -161,10 +196,15 @@ class Mailbox:
         except IMAPClientError as e:
             raise MailboxError(f"cannot select folder {folder!r}: {e}") from e
         except TRANSIENT as e:
-            raise MailboxUnavailable(f"connection lost selecting {folder!r}: {type(e).__name__}") from e
+            raise MailboxUnavailable(
+                f"connection lost selecting {folder!r}: {type(e).__name__}"
+            ) from e
         uidnext = info.get(b"UIDNEXT")
-        return FolderState(name=folder, uidvalidity=int(info[b"UIDVALIDITY"]),
-                           uidnext=int(uidnext) if uidnext is not None else None)
+        return FolderState(
+            name=folder,
+            uidvalidity=int(info[b"UIDVALIDITY"]),
+            uidnext=int(uidnext) if uidnext is not None else None,
+        )
 
     def uids_above(self, last_uid: int) -> list[int]:
         """UIDs greater than `last_uid`, ascending (UID range search, no CHARSET argument)."""
@@ -205,7 +245,9 @@ class Mailbox:
             if not c.folder_exists(folder):
                 c.create_folder(folder)
         except TRANSIENT as e:
-            raise MailboxUnavailable(f"connection lost creating {folder!r}: {type(e).__name__}") from e
+            raise MailboxUnavailable(
+                f"connection lost creating {folder!r}: {type(e).__name__}"
+            ) from e
         except IMAPClientError as e:
             raise MailboxError(f"cannot create folder {folder!r}: {e}") from e
 
@@ -225,7 +267,9 @@ class Mailbox:
                 else:
                     c.expunge()
         except TRANSIENT as e:
-            raise MailboxUnavailable(f"connection lost filing to {folder!r}: {type(e).__name__}") from e
+            raise MailboxUnavailable(
+                f"connection lost filing to {folder!r}: {type(e).__name__}"
+            ) from e
         except IMAPClientError as e:
             raise MailboxError(f"cannot file messages to {folder!r}: {e}") from e
 
@@ -234,7 +278,5 @@ def _safe_logout(client: IMAPClient) -> None:
     try:
         client.logout()
     except Exception:  # noqa: BLE001 - the connection may already be gone
-        try:
+        with contextlib.suppress(Exception):
             client.shutdown()
-        except Exception:  # noqa: BLE001
-            pass

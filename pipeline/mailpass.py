@@ -71,7 +71,9 @@ def poll_mailbox(
                 last = ledger.last_uid(cfg.folder, state.uidvalidity)
 
                 def key(uid: int) -> str:
-                    return Source(kind="imap", mailbox=cfg.folder, uidvalidity=state.uidvalidity, uid=uid).key
+                    return Source(
+                        kind="imap", mailbox=cfg.folder, uidvalidity=state.uidvalidity, uid=uid
+                    ).key
 
                 def file_on_server(uid: int) -> None:
                     status = ledger.status_of(key(uid))
@@ -89,13 +91,24 @@ def poll_mailbox(
                 index = ledger.case_index()
                 taken = ledger.case_ids()
                 for n, (uid, raw) in enumerate(box.fetch(new), 1):
-                    source = Source(kind="imap", mailbox=cfg.folder, uidvalidity=state.uidvalidity, uid=uid)
+                    source = Source(
+                        kind="imap", mailbox=cfg.folder, uidvalidity=state.uidvalidity, uid=uid
+                    )
                     sha = hashlib.sha256(raw).hexdigest()
-                    alias = ledger.resync_match(cfg.folder, state.uidvalidity, _message_id(raw), sha)
+                    alias = ledger.resync_match(
+                        cfg.folder, state.uidvalidity, _message_id(raw), sha
+                    )
                     if alias is not None:
-                        ledger.add_alias(source_key=source.key, case_id=alias, mailbox=cfg.folder,
-                                         uidvalidity=state.uidvalidity, uid=uid)
-                        log.info("%s: same message as case %s (UIDVALIDITY changed)", source.key, alias)
+                        ledger.add_alias(
+                            source_key=source.key,
+                            case_id=alias,
+                            mailbox=cfg.folder,
+                            uidvalidity=state.uidvalidity,
+                            uid=uid,
+                        )
+                        log.info(
+                            "%s: same message as case %s (UIDVALIDITY changed)", source.key, alias
+                        )
                         file_on_server(uid)
                         result.resynced += 1
                         continue
@@ -109,7 +122,12 @@ def poll_mailbox(
                     result.errors += triaged.record.status == "error"
                     if progress is not None:
                         progress(n, len(new))
-            if result.processed or result.refiled or result.resynced or not (out_dir / "triage.jsonl").exists():
+            if (
+                result.processed
+                or result.refiled
+                or result.resynced
+                or not (out_dir / "triage.jsonl").exists()
+            ):
                 result.total = len(publish(out_dir, ledger))
             else:
                 result.total = len(ledger.records())

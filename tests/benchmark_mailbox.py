@@ -40,7 +40,9 @@ def main(argv: list[str]) -> int:
     finally:
         server.remove()
     print(f"{os.cpu_count()} cores, {count} text messages on a loopback Dovecot")
-    print(f"  pass over {result.processed} new messages: {full:.1f} s, {result.processed / full:.1f} messages/s")
+    print(
+        f"  pass over {result.processed} new messages: {full:.1f} s, {result.processed / full:.1f} messages/s"
+    )
     print(f"  pass with no new mail ({idle.processed} processed): {empty:.2f} s")
     return 0
 

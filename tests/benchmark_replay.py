@@ -40,7 +40,9 @@ def main(argv: list[str]) -> int:
         empty.mkdir()
         t = time.perf_counter()
         result = run_triage("replay", str(empty), "--out", str(Path(tmp) / "o0"), "--quiet")
-        times["start-up: triage CLI + Prefect temporary server, empty inbox"] = time.perf_counter() - t
+        times["start-up: triage CLI + Prefect temporary server, empty inbox"] = (
+            time.perf_counter() - t
+        )
         assert result.returncode == 0, result.stderr
 
         t = time.perf_counter()
@@ -64,13 +66,16 @@ def main(argv: list[str]) -> int:
             for attachment in parsed.attachments:
                 t = time.perf_counter()
                 doc = read_document(attachment, settings)
-                stage = {"ocr": "OCR", "text_layer": "text layer"}.get(doc.text_source or "", "unreadable")
+                stage = {"ocr": "OCR", "text_layer": "text layer"}.get(
+                    doc.text_source or "", "unreadable"
+                )
                 times[stage] += time.perf_counter() - t
                 counts[stage] += len(doc.pages)
                 documents.append(doc)
             t = time.perf_counter()
-            triaged = triage_parsed(raw, parsed, documents, item.source, make_case_id(raw, parsed),
-                                    settings, index)
+            triaged = triage_parsed(
+                raw, parsed, documents, item.source, make_case_id(raw, parsed), settings, index
+            )
             times["extraction, completeness, routing"] += time.perf_counter() - t
             t = time.perf_counter()
             index.add(file_triaged(out, ledger, item.source.key, triaged))
@@ -82,7 +87,11 @@ def main(argv: list[str]) -> int:
 
     print(f"{len(records)} messages from {inbox} on {os.cpu_count()} cores (stages run serially)")
     for stage, seconds in times.items():
-        pages = f"  ({counts[stage]} pages, {seconds / counts[stage]:.2f} s a page)" if counts.get(stage) else ""
+        pages = (
+            f"  ({counts[stage]} pages, {seconds / counts[stage]:.2f} s a page)"
+            if counts.get(stage)
+            else ""
+        )
         print(f"  {stage:62s} {seconds:7.2f} s{pages}")
     return 0
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -72,15 +73,20 @@ class Dovecot:
         self.home.mkdir(parents=True)
         (self.dir / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:65534:65534::{self.home}::\n")
         (self.dir / "dovecot.conf").write_text(
-            CONFIG.format(name=self.dir.name, dir=self.dir, port=self.port))
+            CONFIG.format(name=self.dir.name, dir=self.dir, port=self.port)
+        )
         subprocess.run(["chown", "-R", "65534:65534", str(self.dir / "mail")], check=True)
         self.proc: subprocess.Popen | None = None
 
     def start(self) -> None:
         log = open(self.dir / "stdout.log", "ab")  # noqa: SIM115 - kept open for the server's life
-        self.proc = subprocess.Popen([DOVECOT, "-F", "-c", str(self.dir / "dovecot.conf")],
-                                     stdout=log, stderr=log, stdin=subprocess.DEVNULL,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [DOVECOT, "-F", "-c", str(self.dir / "dovecot.conf")],
+            stdout=log,
+            stderr=log,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             try:
@@ -88,7 +94,9 @@ class Dovecot:
                 return
             except OSError:
                 time.sleep(0.05)
-        raise RuntimeError(f"dovecot did not start: {(self.dir / 'dovecot.log').read_text()[-2000:]}")
+        raise RuntimeError(
+            f"dovecot did not start: {(self.dir / 'dovecot.log').read_text()[-2000:]}"
+        )
 
     def stop(self) -> None:
         """Stop the server and every process of it (client sessions too), as a server going down does."""
@@ -99,10 +107,8 @@ class Dovecot:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.proc.pid, signal.SIGKILL)  # imap processes left serving old sessions
-            except ProcessLookupError:
-                pass
             self.proc = None
 
     def remove(self) -> None:
@@ -130,8 +136,15 @@ class Dovecot:
         """Make the server give `folder` a new UIDVALIDITY, its messages new UIDs (as after a restore)."""
         self.stop()
         maildir = self.home / "Maildir"
-        for name in ("dovecot-uidlist", "dovecot.index", "dovecot.index.cache", "dovecot.index.log",
-                     "dovecot.list.index", "dovecot.list.index.log", "dovecot-uidvalidity"):
+        for name in (
+            "dovecot-uidlist",
+            "dovecot.index",
+            "dovecot.index.cache",
+            "dovecot.index.log",
+            "dovecot.list.index",
+            "dovecot.list.index.log",
+            "dovecot-uidvalidity",
+        ):
             for path in maildir.rglob(name):
                 path.unlink()
         for path in maildir.glob("dovecot-uidvalidity*"):

@@ -1,6 +1,6 @@
 """Print how a replay's records agree with sample_inbox/expected.json, per key and per message.
 
-    .venv/bin/python -m tests.evaluate_replay OUT_DIR [INBOX_DIR]
+.venv/bin/python -m tests.evaluate_replay OUT_DIR [INBOX_DIR]
 """
 
 from __future__ import annotations
@@ -9,8 +9,20 @@ import json
 import sys
 from pathlib import Path
 
-KEYS = ("status", "channel", "kind", "delegation_type", "general_categories", "activities",
-        "completeness_status", "missing", "flags", "agency", "submitter_name", "submitter_title")
+KEYS = (
+    "status",
+    "channel",
+    "kind",
+    "delegation_type",
+    "general_categories",
+    "activities",
+    "completeness_status",
+    "missing",
+    "flags",
+    "agency",
+    "submitter_name",
+    "submitter_title",
+)
 
 
 def _got(record: dict, key: str):
@@ -39,7 +51,8 @@ def main(argv: list[str]) -> int:
     out = Path(argv[0])
     inbox = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "sample_inbox"
     expected = json.loads((inbox / "expected.json").read_text())
-    records = {json.loads(l)["source"]["path"]: json.loads(l) for l in (out / "triage.jsonl").read_text().splitlines()}
+    lines = (out / "triage.jsonl").read_text().splitlines()
+    records = {r["source"]["path"]: r for r in map(json.loads, lines)}
     right = {k: 0 for k in KEYS}
     wrong: list[str] = []
     for name, want in sorted(expected.items()):
@@ -55,7 +68,9 @@ def main(argv: list[str]) -> int:
     n = len(expected)
     core = ("status", "kind", "delegation_type", "completeness_status", "missing", "flags")
     all_core = sum(
-        all(_norm(_got(records[m], k)) == _norm(_want(e, k)) for k in core) for m, e in expected.items() if m in records
+        all(_norm(_got(records[m], k)) == _norm(_want(e, k)) for k in core)
+        for m, e in expected.items()
+        if m in records
     )
     print(f"messages: {n}; records: {len(records)}")
     for key in KEYS:

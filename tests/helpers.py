@@ -30,11 +30,19 @@ def validate_record(record: dict) -> None:
     validator().validate(record)
 
 
-def run_triage(*args: str, env: dict[str, str] | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
+def run_triage(
+    *args: str, env: dict[str, str] | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
     """Run the installed `triage` command."""
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run([str(TRIAGE), *args], capture_output=True, text=True, timeout=timeout,
-                          env=full_env, cwd=ROOT)
+    return subprocess.run(
+        [str(TRIAGE), *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=full_env,
+        cwd=ROOT,
+    )
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -25,7 +25,11 @@ def test_replay_flow_files_records_and_publishes_artifacts(prefect_harness, tmp_
 
     inbox = tmp_path / "inbox"
     inbox.mkdir()
-    for name in ("01-dmv-pbx-complete.eml", "03-edd-ivr-acd-no-staff-quals.eml", "28-broken-binary-garbage.eml"):
+    for name in (
+        "01-dmv-pbx-complete.eml",
+        "03-edd-ivr-acd-no-staff-quals.eml",
+        "28-broken-binary-garbage.eml",
+    ):
         shutil.copy(SAMPLE_INBOX / name, inbox / name)
     out = tmp_path / "out"
     result = replay_inbox(str(inbox), str(out))

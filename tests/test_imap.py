@@ -37,11 +37,17 @@ def dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
 
 def sample_messages() -> list[tuple[str, bytes]]:
     """The sample inbox as (file name, bytes); a 0-byte file cannot be stored on an IMAP server."""
-    return [(p.name, p.read_bytes()) for p in sorted(SAMPLE_INBOX.glob("*.eml")) if p.stat().st_size]
+    return [
+        (p.name, p.read_bytes()) for p in sorted(SAMPLE_INBOX.glob("*.eml")) if p.stat().st_size
+    ]
 
 
 def text_message(i: int) -> bytes:
-    agency = ["Department of Motor Vehicles", "Franchise Tax Board", "Department of Water Resources"][i % 3]
+    agency = [
+        "Department of Motor Vehicles",
+        "Franchise Tax Board",
+        "Department of Water Resources",
+    ][i % 3]
     return (
         f"From: Analyst {i} <analyst{i}@example.ca.gov>\r\nTo: STNDdelegations@state.ca.gov\r\n"
         f"Subject: Delegation request {i}\r\nDate: Mon, 02 Nov 2026 09:{i % 60:02d}:00 -0800\r\n"
@@ -104,7 +110,9 @@ def test_pass_over_sample_inbox_matches_replay_truth(dovecot: Dovecot, tmp_path:
         assert all(b"\\Seen" not in f for f in flags.values())
 
 
-def test_new_mail_between_passes_and_a_pass_with_nothing_new(dovecot: Dovecot, tmp_path: Path) -> None:
+def test_new_mail_between_passes_and_a_pass_with_nothing_new(
+    dovecot: Dovecot, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     settings = load_settings()
     dovecot.append([text_message(i) for i in range(3)])
@@ -126,13 +134,19 @@ def _pass_process(out: Path, env: dict[str, str]) -> subprocess.Popen:
         "from pipeline.mailpass import poll_mailbox;"
         f"poll_mailbox(load_settings(), Path({str(out)!r}))"
     )
-    return subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.mark.parametrize("kill_after", [1, 4, 9])
 def test_killed_mid_pass_then_rerun_loses_and_duplicates_nothing(
-        dovecot: Dovecot, tmp_path: Path, kill_after: int) -> None:
+    dovecot: Dovecot, tmp_path: Path, kill_after: int
+) -> None:
     count = 12
     dovecot.append([text_message(i) for i in range(count)])
     out = tmp_path / "out"
@@ -181,8 +195,14 @@ def test_flow_retries_through_a_server_restart(dovecot: Dovecot, tmp_path: Path)
     dovecot.append([text_message(i) for i in range(count)])
     out = tmp_path / "out"
     env = {**os.environ, **dovecot.settings_env()}
-    proc = subprocess.Popen([str(Path(sys.executable).with_name("triage")), "run", "--out", str(out)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).with_name("triage")), "run", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 180
     while ledger_rows(out) < 3 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
@@ -226,8 +246,9 @@ def test_a_mailbox_of_a_thousand_messages(dovecot: Dovecot, tmp_path: Path) -> N
     assert_exactly_once(out, dovecot, count)
 
 
-def test_bad_credentials_fail_once_and_clearly(dovecot: Dovecot, tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_credentials_fail_once_and_clearly(
+    dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dovecot.append([text_message(0)])
     monkeypatch.setenv("TRIAGE_MAILBOX_PASSWORD", "wrong-Planted-Secret-42")
     with pytest.raises(MailboxAuthError) as info:
@@ -235,8 +256,12 @@ def test_bad_credentials_fail_once_and_clearly(dovecot: Dovecot, tmp_path: Path,
     assert "wrong-Planted-Secret-42" not in str(info.value)
 
     started = time.monotonic()
-    result = run_triage("run", "--out", str(tmp_path / "out"),
-                        env={**dovecot.settings_env(), "TRIAGE_MAILBOX_PASSWORD": "wrong-Planted-Secret-42"})
+    result = run_triage(
+        "run",
+        "--out",
+        str(tmp_path / "out"),
+        env={**dovecot.settings_env(), "TRIAGE_MAILBOX_PASSWORD": "wrong-Planted-Secret-42"},
+    )
     assert result.returncode == 1
     lines = [ln for ln in result.stderr.splitlines() if ln.startswith("triage:")]
     assert len(lines) == 1 and "refused" in lines[0]
