@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import threading
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -58,6 +59,25 @@ RENDER_DPI = 200
 """Resolution for rendering a page that needs OCR but holds no usable embedded image."""
 MIN_IMAGE_COVER = 0.5
 """An embedded image must cover this share of the page to stand for the whole page."""
+MIN_TEXT_LAYER_CHARS = 200
+"""A text layer shorter than this over a page-sized image (a fax gateway's header line,
+say) is not the page's text: the image is OCR'd and the text layer kept before it."""
+
+_slots_lock = threading.Lock()
+_slots: dict[int, threading.BoundedSemaphore] = {}
+
+
+def _ocr_slots(workers: int) -> threading.BoundedSemaphore:
+    """The process-wide limit on tesseract runs at once, shared by every document read.
+
+    Documents are read concurrently (one task per attachment) and each OCRs its pages
+    concurrently; without one shared limit two faxes would start twice as many
+    tesseract processes as there are cores, and each page would run slower.
+    """
+    with _slots_lock:
+        if workers not in _slots:
+            _slots[workers] = threading.BoundedSemaphore(workers)
+        return _slots[workers]
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,8 @@ class _Scan:
     number: int
     image: Image.Image
     dpi: tuple[float, float] | None
+    text_layer: str = ""
+    """Text the page carries besides its image (too little to stand for the page)."""
 
 
 def sniff_media_type(data: bytes, declared: str = "") -> str:
@@ -153,14 +175,15 @@ def _collect(items: Iterator[Page | _Scan], settings: Settings) -> tuple[list[Pa
     pages: dict[int, Page] = {}
     pending: dict[Future[Page], int] = {}
     ocr_used = False
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ocr")
+    # Twice as many threads as tesseract slots: a page is prepared while others are read.
+    pool = ThreadPoolExecutor(max_workers=2 * workers, thread_name_prefix="ocr")
     try:
         for item in items:
             if isinstance(item, Page):
                 pages[item.number] = item
                 continue
             ocr_used = True
-            pending[pool.submit(_ocr_scan, item, settings)] = item.number
+            pending[pool.submit(_ocr_scan, item, settings, workers)] = item.number
             if len(pending) >= 2 * workers:
                 _drain(pending, pages, FIRST_COMPLETED)
         _drain(pending, pages, ALL_COMPLETED)
@@ -179,13 +202,14 @@ def _drain(pending: dict[Future[Page], int], pages: dict[int, Page], return_when
         pages[number] = future.result()
 
 
-def _ocr_scan(scan: _Scan, settings: Settings) -> Page:
+def _ocr_scan(scan: _Scan, settings: Settings, workers: int) -> Page:
     try:
-        result = ocr_page(scan.image, settings.ocr, scan.dpi)
+        result = ocr_page(scan.image, settings.ocr, scan.dpi, slots=_ocr_slots(workers))
     except (OcrTimeout, UnreadableAttachment) as e:
         raise type(e)(f"page {scan.number}: {e.message}", where=e.where) from e
     confidence = None if result.confidence is None else round(result.confidence, 3)
-    return Page(number=scan.number, text=result.text, ocr_confidence=confidence)
+    text = "\n\n".join(t for t in (scan.text_layer.strip(), result.text) if t)
+    return Page(number=scan.number, text=text, ocr_confidence=confidence)
 
 
 def _check_page_count(count: int, settings: Settings) -> None:
@@ -234,21 +258,38 @@ def _pdf_pages(data: bytes, media_type: str, settings: Settings) -> Iterator[Pag
             for number, plumber_page in enumerate(plumber_pages, 1):
                 try:
                     text = plumber_page.extract_text() or ""
+                    usable = _usable_text_layer(text, plumber_page)
                 except Exception as e:  # pdfminer raises many types on malformed input
                     raise UnreadableAttachment(
                         f"corrupt PDF: page {number}: {_describe(e)}"
                     ) from e
                 finally:
                     plumber_page.close()
-                if text.strip():
+                if usable:
                     yield Page(number=number, text=text)
                     continue
                 if rendered is None:
                     rendered = _open_pdfium(data)
-                yield _pdf_scan(rendered, number, settings)
+                yield _pdf_scan(rendered, number, settings, text)
         finally:
             if rendered is not None:
                 rendered.close()
+
+
+def _usable_text_layer(text: str, page: pdfplumber.page.Page) -> bool:
+    """Whether `text` is the page's text: any text, unless it is a line or two over a scan."""
+    text = text.strip()
+    if not text:
+        return False
+    if len(text) >= MIN_TEXT_LAYER_CHARS:
+        return True
+    area = float(page.width) * float(page.height)
+    covered = max(
+        ((float(i["x1"]) - float(i["x0"])) * (float(i["bottom"]) - float(i["top"]))
+         for i in page.images),
+        default=0.0,
+    )
+    return covered < MIN_IMAGE_COVER * area
 
 
 def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
@@ -260,7 +301,9 @@ def _open_pdfium(data: bytes) -> pdfium.PdfDocument:
         raise UnreadableAttachment(f"corrupt PDF: {_describe(e)}") from e
 
 
-def _pdf_scan(document: pdfium.PdfDocument, number: int, settings: Settings) -> _Scan:
+def _pdf_scan(
+    document: pdfium.PdfDocument, number: int, settings: Settings, text_layer: str = ""
+) -> _Scan:
     """The page's image for OCR: its embedded scan at its own resolution, else a rendering.
 
     Rendering a 98-dpi fax image at 300 dpi smoothed it and OCR'd badly (17.9 %
@@ -273,7 +316,7 @@ def _pdf_scan(document: pdfium.PdfDocument, number: int, settings: Settings) -> 
     try:
         found = _embedded_image(page, number, settings)
         if found is not None:
-            return _Scan(number, *found)
+            return _Scan(number, *found, text_layer=text_layer)
         width, height = page.get_size()
         scale = RENDER_DPI / 72
         _check_pixels((round(width * scale), round(height * scale)), number, settings)
@@ -281,7 +324,7 @@ def _pdf_scan(document: pdfium.PdfDocument, number: int, settings: Settings) -> 
             image = page.render(scale=scale, grayscale=True).to_pil().copy()
         except pdfium.PdfiumError as e:
             raise UnreadableAttachment(f"corrupt PDF: page {number}: {_describe(e)}") from e
-        return _Scan(number, image, (RENDER_DPI, RENDER_DPI))
+        return _Scan(number, image, (RENDER_DPI, RENDER_DPI), text_layer=text_layer)
     finally:
         page.close()
 

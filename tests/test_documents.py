@@ -136,6 +136,21 @@ def test_pdf_with_one_scanned_page_is_ocr(base_settings, text_image) -> None:
     assert doc.ocr_confidence == doc.pages[1].ocr_confidence
 
 
+def test_gateway_header_over_a_scan_is_not_the_page_text(base_settings, text_image) -> None:
+    # A fax gateway stamps one line of real text over the page image: the image is still OCR'd.
+    pdf = FPDF()
+    pdf.add_font("DejaVu", fname=FONT)
+    pdf.set_font("DejaVu", size=8)
+    pdf.add_page()
+    pdf.image(text_image(inches=(8.5, 11)), x=0, y=10, w=pdf.w)
+    pdf.text(10, 6, "Received by eFax Gateway, page 1 of 1")
+    doc = _read(bytes(pdf.output()), base_settings)
+    assert doc.error is None and doc.text_source == "ocr"
+    assert doc.pages[0].text.startswith("Received by eFax Gateway, page 1 of 1")
+    assert len(_found(doc.pages[0].text)) >= 4, doc.pages[0].text
+    assert doc.pages[0].ocr_confidence is not None
+
+
 def test_truncated_pdf_is_an_error(base_settings) -> None:
     data = _text_pdf("Agency: Department of Water Resources")
     doc = _read(data[: len(data) // 2], base_settings)

@@ -26,7 +26,7 @@ def test_one_tesseract_thread_per_process() -> None:
 def test_normal_mode_fax_is_stretched_to_square_pixels(fax_image) -> None:
     fax = fax_image(dpi=(204, 98))
     page = prepare_page(fax)
-    assert page.image.mode == "L"
+    assert page.image.mode == "1"  # bilevel in, bilevel out: tesseract skips thresholding
     assert page.image.width == fax.width
     assert page.image.height == round(fax.height * 204 / 98)
     assert page.dpi == 204
@@ -38,7 +38,7 @@ def test_fine_mode_fax_keeps_its_size_and_is_not_upscaled(fax_image) -> None:
     page = prepare_page(fax)
     assert page.image.size == fax.size
     assert page.dpi == 204
-    assert page.psm == PSM_PAGE
+    assert page.psm == PSM_BLOCK  # fax pages read best as one block, either mode
 
 
 def test_explicit_dpi_overrides_image_info(fax_image) -> None:
@@ -52,6 +52,10 @@ def test_bilevel_speckle_is_removed_by_the_median_filter() -> None:
     image.putpixel((25, 25), 0)
     page = prepare_page(image)
     assert page.image.getpixel((25, 25)) == 255
+
+
+def test_gray_scan_is_read_with_layout_analysis(text_image) -> None:
+    assert prepare_page(text_image()).psm == PSM_PAGE
 
 
 def test_colour_image_without_dpi_is_only_made_gray() -> None:
