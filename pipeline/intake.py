@@ -7,9 +7,9 @@ import json
 import logging
 from pathlib import Path
 
-from pipeline.cases import PriorCase
-from pipeline.ledger import Ledger
-from pipeline.packets import packet_path, write_file_atomic, write_packet
+from pipeline.cases import CaseIndex, PriorCase
+from pipeline.ledger import Ledger, prior_case
+from pipeline.packets import packet_path, rewrite_packet, write_file_atomic, write_packet
 from pipeline.reports import build_report
 from pipeline.triage import Triaged
 
@@ -18,17 +18,46 @@ log = logging.getLogger(__name__)
 JSONL_NAME = "triage.jsonl"
 
 
-def file_triaged(out_dir: Path, ledger: Ledger, source_key: str, triaged: Triaged) -> PriorCase:
-    """Write the packet durably, then record the message in the ledger; return it as a prior case."""
-    record = triaged.record.to_contract()
+def file_triaged(out_dir: Path, ledger: Ledger, source_key: str, triaged: Triaged,
+                 index: CaseIndex | None = None) -> PriorCase:
+    """Write the packet durably, then record the message in the ledger; return it as a prior case.
+
+    A linked follow-up then updates its case: the case's record (re-scored, clock started, maybe
+    re-routed) replaces the filed one in the ledger and its packet is rewritten. The follow-up
+    keeps its own record. The returned prior case carries the updated case in `updated`.
+    """
+    record = triaged.to_contract()
     write_packet(out_dir, record, triaged.raw, triaged.attachments, triaged.record.documents)
     sha = hashlib.sha256(triaged.raw).hexdigest()
     packet = packet_path(out_dir, record).relative_to(out_dir).as_posix()
     ledger.file(source_key=source_key, record=record, words=triaged.fingerprint, sha256=sha,
                 agency=triaged.agency, packet=packet)
     log.info("%s: filed as %s in queue %s", source_key, record["case_id"], record["route"]["queue"])
-    return PriorCase(case_id=record["case_id"], message_id=record["message_id"], kind=record["kind"],
-                     agency=triaged.agency, words=frozenset(triaged.fingerprint), sha256=sha)
+    prior = prior_case(record, agency=triaged.agency, words=triaged.fingerprint, sha256=sha)
+    follows = (record.get("links") or {}).get("follows")
+    if triaged.update_case is not None and follows:
+        updated = update_followed_case(out_dir, ledger, follows, triaged.update_case,
+                                       (index or ledger.case_index()).assignments())
+        if updated is not None:
+            prior.updated.append(updated)
+    return prior
+
+
+def update_followed_case(out_dir: Path, ledger: Ledger, case_id: str, update, assigned: list) -> PriorCase | None:
+    """Apply a follow-up to its filed case: new record in the ledger, packet rewritten (moved when re-routed)."""
+    found = ledger.find_case(case_id)
+    if found is None:
+        return None
+    _, record, packet = found
+    new = update(record, assigned)
+    if new == record:
+        return None
+    target = rewrite_packet(out_dir, out_dir / packet, new)
+    ledger.update_record(case_id, new, target.relative_to(out_dir).as_posix())
+    log.info("case %s: updated by its follow-up (case status %s, queue %s)", case_id,
+             (new.get("case", {}).get("completeness") or {}).get("status", "-"), new["route"]["queue"])
+    row = ledger.db.execute("SELECT agency, words, sha256 FROM messages WHERE case_id = ?", (case_id,)).fetchone()
+    return prior_case(new, agency=row[0], words=json.loads(row[1]), sha256=row[2])
 
 
 def render_jsonl(records: list[dict]) -> str:
@@ -66,7 +95,9 @@ def reprocess_case(out_dir: Path, case_id: str, settings) -> dict:
                     break
                 earlier.append(case)
             triaged = triage_message(raw, Source(**record["source"]), case_id, settings, CaseIndex(earlier))
-            new = triaged.record.to_contract()
+            new = triaged.to_contract()
+            if "case" in record:  # what its follow-ups brought stays with the case
+                new["case"] = record["case"]
             write_packet(out_dir, new, raw, triaged.attachments, triaged.record.documents)
             ledger.replace(source_key=source_key, record=new, words=triaged.fingerprint, agency=triaged.agency,
                            packet=packet_path(out_dir, new).relative_to(out_dir).as_posix())

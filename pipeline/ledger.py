@@ -5,8 +5,8 @@ from __future__ import annotations
 import fcntl
 import json
 import sqlite3
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pipeline.cases import CaseIndex, PriorCase
@@ -42,6 +42,18 @@ CREATE TABLE IF NOT EXISTS aliases (
     uid         INTEGER NOT NULL
 );
 """
+
+
+def prior_case(record: dict, *, agency: str | None, words: list[str], sha256: str) -> PriorCase:
+    """A filed record as linking and assignment see it."""
+    route = record.get("route") or {}
+    quality = route.get("quality_check") or {}
+    return PriorCase(
+        case_id=record["case_id"], message_id=record["message_id"], kind=record["kind"], agency=agency,
+        words=frozenset(words), sha256=sha256, follows=(record.get("links") or {}).get("follows"),
+        queue=route.get("queue"), reviewer=route.get("reviewer"), open=record.get("kind") != "other",
+        quality_queue=quality.get("queue"), quality_reviewer=quality.get("reviewer"),
+    )
 
 
 class RunLocked(TriageError):
@@ -127,14 +139,21 @@ class Ledger:
         return {row[0] for row in self.db.execute("SELECT case_id FROM messages")}
 
     def case_index(self) -> CaseIndex:
-        """Earlier cases, in filing order, for linking follow-ups and duplicates."""
+        """Earlier cases, in filing order, for linking follow-ups and duplicates and for assignment."""
         rows = self.db.execute(
-            "SELECT case_id, message_id, kind, agency, words, sha256 FROM messages ORDER BY seq"
+            "SELECT case_id, message_id, kind, agency, words, sha256, record FROM messages ORDER BY seq"
         )
-        return CaseIndex([
-            PriorCase(case_id=c, message_id=m, kind=k, agency=a, words=frozenset(json.loads(w)), sha256=s)
-            for c, m, k, a, w, s in rows
-        ])
+        return CaseIndex([prior_case(json.loads(r), agency=a, words=json.loads(w), sha256=s)
+                          for c, m, k, a, w, s, r in rows])
+
+    def update_record(self, case_id: str, record: dict, packet: str) -> None:
+        """Store a case's updated record (e.g. re-scored by a follow-up) in place, keeping its position."""
+        with self.db:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(
+                "UPDATE messages SET record = ?, packet = ? WHERE case_id = ?",
+                (json.dumps(record, ensure_ascii=False), packet, case_id),
+            )
 
     def file(self, *, source_key: str, record: dict, words: list[str], sha256: str, agency: str | None,
              packet: str) -> None:

@@ -47,7 +47,8 @@ THUMB_WIDTH = 240
 MAX_THUMB_PAGES = 20
 """Pages of one fax that get a thumbnail; the rest are in the original."""
 LOW_CONFIDENCE = 0.5
-"""Field confidence below which a value is marked for checking."""
+"""Field confidence below which a value is marked for checking, when the record does not say
+(`review.low_confidence_below` carries the run's `extraction.low_confidence`)."""
 
 FLAG_EXPLANATIONS: dict[str, str] = {
     "submitter_not_cio": (
@@ -183,6 +184,38 @@ def write_packet(
     return target
 
 
+def rewrite_packet(out_dir: Path, packet: Path, record: dict[str, Any]) -> Path:
+    """Write a filed case's packet again for its updated record (moved when its queue changed).
+
+    The message is parsed again from the packet's `message.eml` for its attachments; the
+    documents' text comes from the packet's `text/` files, so nothing is read or OCRed twice.
+    """
+    from models.records import Page
+    from pipeline.mime import parse_message
+
+    raw = (packet / "message.eml").read_bytes()
+    attachments = parse_message(raw).attachments if raw else []
+    documents = []
+    for doc in record.get("documents") or []:
+        pages: list[Page] = []
+        text_path = doc.get("text_path")
+        if text_path and _inside(packet / "text", Path(text_path).name) and (packet / text_path).is_file():
+            text = (packet / text_path).read_text(encoding="utf-8", errors="replace")
+            pages = [Page(number=i, text=t) for i, t in enumerate(text.split("\n\f\n"), 1)]
+        documents.append(
+            DocumentText(name=doc.get("name") or "document", media_type=doc.get("media_type") or "",
+                         text_source=doc.get("text_source"), pages=pages,
+                         ocr_confidence=doc.get("ocr_confidence"), error=doc.get("error"))
+        )
+    return write_packet(out_dir, record, raw, attachments, documents)
+
+
+def case_view(record: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The record as its case stands now: completeness re-scored with its follow-ups, when it has any."""
+    scored = (record.get("case") or {}).get("completeness")
+    return {**record, "completeness": scored} if scored else record
+
+
 def remove_stale_tmp(out_dir: Path) -> list[Path]:
     """Clean up what killed runs left under `packets/`; return the folders removed.
 
@@ -234,6 +267,7 @@ def summary_context(
 ) -> dict[str, Any]:
     """Everything the summary template shows, taken defensively from a contract record."""
     thumbnails = thumbnails or {}
+    threshold = low_confidence_threshold(record)
     completeness = record.get("completeness") or {}
     missing = list(completeness.get("missing") or [])
     route = record.get("route") or {}
@@ -264,7 +298,14 @@ def summary_context(
             "queue": route.get("queue") or "",
             "reviewer": route.get("reviewer"),
             "reason": route.get("reason") or "",
+            "clock": route.get("clock"),
+            "clock_started": route.get("clock_started"),
+            "due": route.get("due"),
+            "target": route.get("target_business_days"),
+            "quality_check": route.get("quality_check"),
         },
+        "case": _case_context(record),
+        "check_these": low_confidence_values(record),
         "completeness": {
             "score": format_score(completeness.get("score")),
             "status": completeness.get("status") or "",
@@ -286,7 +327,7 @@ def summary_context(
             {"name": f, "explanation": FLAG_EXPLANATIONS.get(f, "")}
             for f in record.get("flags") or []
         ],
-        "fields": _field_rows(record.get("fields") or {}, set(missing)),
+        "fields": _field_rows(record.get("fields") or {}, set(missing), threshold),
         "documents": [
             {
                 "name": str(d.get("name") or ""),
@@ -307,7 +348,47 @@ def summary_context(
         ],
         "links": {"follows": links.get("follows"), "duplicate_of": links.get("duplicate_of")},
         "history": _history(record),
-        "low_confidence": LOW_CONFIDENCE,
+        "low_confidence": threshold,
+    }
+
+
+def low_confidence_threshold(record: Mapping[str, Any]) -> float:
+    """The threshold the record was triaged with (`review.low_confidence_below`), else the default."""
+    value = (record.get("review") or {}).get("low_confidence_below")
+    return float(value) if isinstance(value, (int, float)) else LOW_CONFIDENCE
+
+
+def low_confidence_values(record: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """`{field, label, value, confidence}` of each value read with a confidence below the threshold."""
+    threshold = low_confidence_threshold(record)
+    out = []
+    for name, field in (record.get("fields") or {}).items():
+        field = field or {}
+        value = display_value(field.get("value"))
+        confidence = field.get("confidence")
+        if value is not None and isinstance(confidence, (int, float)) and confidence < threshold:
+            out.append({"field": name, "label": field_label(name), "value": value,
+                        "confidence": _format_confidence(confidence)})
+    order = {n: i for i, n in enumerate(FIELD_NAMES)}
+    return sorted(out, key=lambda v: order.get(v["field"], len(order)))
+
+
+def _case_context(record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The case as its follow-ups left it: their ids, what they supplied, the re-scored completeness."""
+    case = record.get("case") or {}
+    if not case:
+        return None
+    scored = case.get("completeness") or {}
+    return {
+        "follow_ups": [str(c) for c in case.get("follow_ups") or []],
+        "status": scored.get("status"),
+        "score": format_score(scored.get("score")) if scored else "",
+        "missing": [field_label(m) for m in scored.get("missing") or []],
+        "supplied": [
+            {"label": field_label(name), "value": display_value((f or {}).get("value")),
+             "by": str((f or {}).get("supplied_by") or "")}
+            for name, f in (case.get("fields") or {}).items()
+        ],
     }
 
 
@@ -327,6 +408,8 @@ def _history(record: Mapping[str, Any]) -> list[dict[str, str]]:
         lines.append({"what": "Follow-up of case", "case_id": str(links["follows"])})
     if links.get("duplicate_of"):
         lines.append({"what": "Possible duplicate of case", "case_id": str(links["duplicate_of"])})
+    for case_id in (record.get("case") or {}).get("follow_ups") or []:
+        lines.append({"what": "Follow-up received:", "case_id": str(case_id)})
     return lines
 
 
@@ -379,7 +462,9 @@ def write_file_atomic(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
     _fsync_dir(path.parent)
 
 
-def _field_rows(fields: Mapping[str, Any], missing: set[str]) -> list[dict[str, Any]]:
+def _field_rows(
+    fields: Mapping[str, Any], missing: set[str], threshold: float = LOW_CONFIDENCE
+) -> list[dict[str, Any]]:
     names = [*FIELD_NAMES, *sorted(n for n in fields if n not in FIELD_NAMES)]
     rows = []
     for name in names:
@@ -394,7 +479,7 @@ def _field_rows(fields: Mapping[str, Any], missing: set[str]) -> list[dict[str, 
                 "confidence": _format_confidence(confidence),
                 "check": value is not None
                 and isinstance(confidence, (int, float))
-                and confidence < LOW_CONFIDENCE,
+                and confidence < threshold,
                 "missing": name in missing,
                 "evidence": [
                     {
@@ -461,7 +546,7 @@ def _build_packet(
     if record.get("channel") == "fax" and attachments:
         thumbnails = _write_thumbnails(folder / THUMBS_DIR, attachments, attachment_files, case)
 
-    notice = render_notice(record)
+    notice = render_notice(case_view(record))  # what is still missing after any follow-up
     if notice is not None:
         _write_new(folder / NOTICE_NAME, notice)
 

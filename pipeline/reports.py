@@ -19,8 +19,10 @@ from pipeline.packets import (
     CATEGORY_LABELS,
     FLAG_EXPLANATIONS,
     KIND_LABELS,
+    case_view,
     field_label,
     format_score,
+    low_confidence_values,
     packet_href,
     template_environment,
     write_file_atomic,
@@ -47,6 +49,11 @@ CSV_COLUMNS: tuple[str, ...] = (
     "agency",
     "packet",
     "errors",
+    "due",
+    "quality_check",
+    "case_status",
+    "follow_ups",
+    "low_confidence",
 )
 """The columns of `report.csv`, in order."""
 
@@ -88,6 +95,7 @@ def report_row(record: Mapping[str, Any]) -> dict[str, str]:
     completeness = record.get("completeness") or {}
     route = record.get("route") or {}
     agency = ((record.get("fields") or {}).get("agency") or {}).get("value")
+    case = record.get("case") or {}
     return {
         "case_id": _text(record.get("case_id")),
         "received_at": _text(record.get("received_at")),
@@ -106,6 +114,12 @@ def report_row(record: Mapping[str, Any]) -> dict[str, str]:
         "queue": _text(route.get("queue")),
         "reviewer": _text(route.get("reviewer")),
         "route_reason": _text(route.get("reason")),
+        "due": _text(route.get("due")) or ("paused" if route.get("clock") == "paused" else ""),
+        "quality_check": _text((route.get("quality_check") or {}).get("reviewer")
+                               or (route.get("quality_check") or {}).get("queue")),
+        "case_status": _text((case.get("completeness") or {}).get("status")),
+        "follow_ups": _join(case.get("follow_ups")),
+        "low_confidence": _join(v["field"] for v in low_confidence_values(record)),
         "agency": _text(agency),
         "packet": packet_href(record),
         "errors": "; ".join(_text(e.get("message")) for e in record.get("errors") or []),
@@ -177,7 +191,7 @@ def render_html(records: list[dict[str, Any]]) -> str:
         follows = (record.get("links") or {}).get("follows")
         if follows:
             followers.setdefault(str(follows), []).append(str(record.get("case_id") or ""))
-    rows = [_html_row(r, followers) for r in records]
+    rows = [_html_row(r, followers) for r in _nested(records)]
     totals = [
         ("Queue", _count(r["queue"] for r in rows)),
         ("Status", _count(r["status"] for r in rows)),
@@ -201,10 +215,29 @@ def render_html(records: list[dict[str, Any]]) -> str:
     )
 
 
+def _nested(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Records in order, each follow-up moved right under the case it follows (the case shows once,
+    its history beneath it)."""
+    ids = {str(r.get("case_id")) for r in records}
+    children: dict[str, list[dict[str, Any]]] = {}
+    top = []
+    for record in records:
+        parent = (record.get("links") or {}).get("follows")
+        if parent and str(parent) in ids and parent != record.get("case_id"):
+            children.setdefault(str(parent), []).append(record)
+        else:
+            top.append(record)
+    out = []
+    for record in top:
+        out.append(record)
+        out.extend(children.get(str(record.get("case_id")), []))
+    return out
+
+
 def _filters(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
     """The choices of the report's filters: every queue, status and flag that occurs."""
     return {
-        "queue": sorted({r["queue"] for r in rows if r["queue"]}),
+        "queue": sorted({q for r in rows for q in r["queues"] if q}),
         "status": sorted({r["state"] for r in rows if r["state"]}),
         "flag": sorted({f["name"] for r in rows for f in r["flag_list"]}),
     }
@@ -257,13 +290,23 @@ def _bars(items: Iterable[tuple[str, int]]) -> list[dict[str, Any]]:
 
 def _html_row(record: Mapping[str, Any], followers: Mapping[str, list[str]]) -> dict[str, Any]:
     row = report_row(record)
-    completeness = record.get("completeness") or {}
+    completeness = case_view(record).get("completeness") or {}
     links = record.get("links") or {}
+    route = record.get("route") or {}
     received = row["received_at"]
-    state = "error" if row["status"] == "error" else row["completeness_status"]
+    state = "error" if row["status"] == "error" else (row["case_status"] or row["completeness_status"])
+    sampled = route.get("quality_check") or {}
+    quality = {k: sampled.get(k) for k in ("queue", "reviewer", "reason")}
     return {
         **row,
         "state": state,
+        "score": format_score(completeness.get("score")),
+        "rescored": bool(row["case_status"]),
+        "queues": [row["queue"], *([quality.get("queue")] if quality.get("queue") else [])],
+        "quality": quality,
+        "clock": _text(route.get("clock")),
+        "due_soon_from": _text(route.get("due_soon_from")),
+        "low_values": low_confidence_values(record),
         "received_utc": _utc(received),
         "follows": _text(links.get("follows")),
         "duplicate_of": _text(links.get("duplicate_of")),

@@ -76,6 +76,11 @@ class LimitSettings(_Section):
     max_attachment_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
     max_pages: int = Field(default=100, gt=0)
     max_page_pixels: int = Field(default=60_000_000, gt=0)
+    max_nesting_depth: int = Field(default=20, ge=1, le=200)
+    """Levels of multiparts and attached messages read; deeper parts are left in the original."""
+    parse_seconds: float = Field(default=60.0, gt=0)
+    """Seconds spent decoding one message's parts (and, for readers that honour it, one
+    document) before the rest is left unread and the record says so."""
 
 
 class ExtractionSettings(_Section):
@@ -91,20 +96,66 @@ class RoutingRule(_Section):
     kind: list[str] | None = None
     completeness: list[str] | None = None
     delegation_type: list[str | None] | None = None
+    channel: list[str] | None = None
     categories_any: list[str] | None = None
     flags_any: list[str] | None = None
+    flags_none: list[str] | None = None
+    """None of these flags may be raised."""
     agency_contains: str | None = None
+    agency_in: list[str] | None = None
+    """The agency is one of these names (case-insensitive, whole name)."""
+
+
+class Reviewer(_Section):
+    """A reviewer of a queue's pool; one marked away gets no new cases."""
+
+    name: str = Field(min_length=1)
+    away: bool = False
 
 
 class Queue(_Section):
     reviewer: str | None = None
+    """The fixed reviewer (assignment "fixed"); with `reviewers`, the first one not away is used."""
+    reviewers: list[str | Reviewer] = Field(default_factory=list)
+    """The queue's pool for round robin and least open cases (names, or {name, away})."""
+    assignment: Literal["fixed", "round_robin", "least_open"] = "fixed"
+    """How a case gets its reviewer: the fixed one, the next in turn, or who has the fewest open cases."""
+    away: list[str] = Field(default_factory=list)
+    """Reviewers of this queue who are away: skipped."""
+    target_business_days: int | None = Field(default=None, ge=0)
+    """Review target in business days; None: the review clock's default target."""
     description: str = ""
+
+    def pool(self) -> list[str]:
+        """Every reviewer of the queue in config order (the fixed one first)."""
+        names = [r if isinstance(r, str) else r.name for r in self.reviewers]
+        if self.reviewer and self.reviewer not in names:
+            names.insert(0, self.reviewer)
+        return names
+
+    def is_away(self, name: str) -> bool:
+        marked = {r.name for r in self.reviewers if isinstance(r, Reviewer) and r.away}
+        return name in marked or name in self.away
+
+    @model_validator(mode="after")
+    def _has_pool(self) -> Queue:
+        if self.assignment != "fixed" and not self.reviewers:
+            raise ValueError(f"assignment {self.assignment!r} needs a `reviewers` list")
+        return self
+
+
+class QualityCheckSettings(_Section):
+    queue: str | None = None
+    """A queue that also gets a sample of complete requests; None: no sample."""
+    fraction: float = Field(default=0.0, ge=0.0, le=1.0)
+    """Share of complete requests sampled, chosen by a hash of the case id (same case, same choice)."""
 
 
 class RoutingSettings(_Section):
     rules: list[RoutingRule] = Field(default_factory=list)
     queues: dict[str, Queue] = Field(default_factory=dict)
     default_queue: str = "intake"
+    quality_check: QualityCheckSettings = Field(default_factory=QualityCheckSettings)
 
     @model_validator(mode="after")
     def _queues_known(self) -> RoutingSettings:
@@ -114,7 +165,21 @@ class RoutingSettings(_Section):
                 raise ValueError(f"routing rule {i} names unknown queue {rule.queue!r}")
         if self.default_queue not in known:
             raise ValueError(f"routing.default_queue {self.default_queue!r} is not a queue")
+        qc = self.quality_check.queue
+        if qc is not None and qc not in known:
+            raise ValueError(f"routing.quality_check.queue {qc!r} is not a queue")
         return self
+
+
+class ClockSettings(_Section):
+    """The review clock: a due date per case in business days from its receipt."""
+
+    target_business_days: int = Field(default=10, ge=0)
+    """Target of a queue that sets none."""
+    due_soon_business_days: int = Field(default=2, ge=0)
+    """A case is "due soon" this many business days before its due date."""
+    holidays_file: str = "holidays.toml"
+    """State holidays (TOML, `[[holiday]] date = ...`); relative paths are under pipeline/data/."""
 
 
 class Settings(BaseSettings):
@@ -135,6 +200,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     routing: RoutingSettings = Field(default_factory=RoutingSettings)
+    clock: ClockSettings = Field(default_factory=ClockSettings)
 
     @classmethod
     def settings_customise_sources(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from extractors import MessageContext, Segment, extract
 from models import (
@@ -15,18 +15,17 @@ from models import (
     DocumentText,
     ErrorEntry,
     Extraction,
-    Links,
     Page,
     ParsedMessage,
     Source,
     TriageRecord,
 )
-from pipeline.cases import CaseIndex, fingerprint, link_case
+from pipeline.cases import CaseIndex, FollowUp, apply_follow_up, fingerprint, link_case
 from pipeline.completeness import score_completeness
 from pipeline.documents import read_document
 from pipeline.errors import LimitExceeded, TriageError
 from pipeline.mime import parse_message
-from pipeline.routing import route_case
+from pipeline.routing import review_plan, route_case
 from pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -41,6 +40,21 @@ class Triaged:
     attachments: list[Attachment] = field(default_factory=list)
     fingerprint: list[str] = field(default_factory=list)
     agency: str | None = None
+    route_extra: dict = field(default_factory=dict)
+    """Keys the route carries beside the contract's three: review clock, quality-check sample."""
+    review: dict | None = None
+    """Values a reviewer should check (`review` in the record)."""
+    update_case: Callable[[dict, list], dict] | None = None
+    """For a linked follow-up: turns its case's filed record into the updated one (re-scored,
+    clock started, maybe re-routed), given the assignments so far."""
+
+    def to_contract(self) -> dict:
+        """The record as filed: the contract's keys plus the added route keys and `review`."""
+        record = self.record.to_contract()
+        record["route"] = {**record["route"], **self.route_extra}
+        if self.review is not None:
+            record["review"] = self.review
+        return record
 
 
 def make_case_id(raw: bytes, parsed: ParsedMessage | None) -> str:
@@ -134,8 +148,11 @@ def triage_parsed(
         words=prints,
         sha256=hashlib.sha256(raw).hexdigest(),
         index=index,
+        subject=parsed.subject,
     )
     flags += link_flags
+    channel = _channel(parsed, documents)
+    assigned = index.assignments()
     route = route_case(
         status="ok",
         kind=extraction.kind,
@@ -145,13 +162,27 @@ def triage_parsed(
         flags=flags,
         agency=agency,
         routing=settings.routing,
+        channel=channel,
+        assigned=assigned,
     )
+    route_extra = review_plan(
+        case_id=case_id, status="ok", kind=extraction.kind, completeness=completeness.status,
+        queue=route.queue, started_at=_received_at(parsed), routing=settings.routing,
+        clock=settings.clock, assigned=assigned,
+    )
+    update_case = None
+    if links is not None and links.follows:
+        follow_up = FollowUp(case_id=case_id, follows=links.follows, received_at=_received_at(parsed),
+                             extraction=extraction)
+
+        def update_case(record: dict, assigned_now: list) -> dict:
+            return apply_follow_up(record, follow_up, settings, assigned_now)
     record = TriageRecord(
         case_id=case_id,
         message_id=parsed.message_id,
         source=source,
         received_at=_received_at(parsed),
-        channel=_channel(parsed, documents),
+        channel=channel,
         from_=parsed.from_,
         subject=parsed.subject,
         status="ok",
@@ -167,7 +198,20 @@ def triage_parsed(
         errors=parsed.errors + [ErrorEntry(where="documents", message=f"{d.name}: {d.error}") for d in documents if d.error],
         links=links,
     )
-    return Triaged(record=record, raw=raw, attachments=parsed.attachments, fingerprint=prints, agency=agency)
+    return Triaged(record=record, raw=raw, attachments=parsed.attachments, fingerprint=prints, agency=agency,
+                   route_extra=route_extra, review=review_attention(extraction, settings),
+                   update_case=update_case)
+
+
+def review_attention(extraction: Extraction, settings: Settings) -> dict:
+    """The values read with a confidence below `extraction.low_confidence`, for a reviewer to check."""
+    threshold = settings.extraction.low_confidence
+    low = [
+        {"field": name, "confidence": value.confidence}
+        for name, value in extraction.fields.items()
+        if value.present and value.confidence < threshold
+    ]
+    return {"low_confidence_below": threshold, "low_confidence": low}
 
 
 def error_triaged(raw: bytes, source: Source, case_id: str, exc: BaseException, settings: Settings,
@@ -178,6 +222,10 @@ def error_triaged(raw: bytes, source: Source, case_id: str, exc: BaseException, 
     completeness = Completeness(score=0, status="not_applicable", missing=[], checks=[])
     route = route_case(status="error", kind="other", completeness=completeness, delegation_type=None,
                        categories=[], flags=[], agency=None, routing=settings.routing)
+    received_at = _received_at(parsed) if parsed else None
+    route_extra = review_plan(case_id=case_id, status="error", kind="other", completeness="not_applicable",
+                              queue=route.queue, started_at=received_at, routing=settings.routing,
+                              clock=settings.clock)
     record = TriageRecord(
         case_id=case_id,
         message_id=parsed.message_id if parsed else f"<sha256-{hashlib.sha256(raw).hexdigest()[:32]}@triage.invalid>",
@@ -192,7 +240,8 @@ def error_triaged(raw: bytes, source: Source, case_id: str, exc: BaseException, 
         route=route,
         errors=[entry],
     )
-    return Triaged(record=record, raw=raw, attachments=parsed.attachments if parsed else [])
+    return Triaged(record=record, raw=raw, attachments=parsed.attachments if parsed else [],
+                   route_extra=route_extra)
 
 
 def read_documents(parsed: ParsedMessage, settings: Settings,

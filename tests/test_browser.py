@@ -127,10 +127,21 @@ def visible_cases(page: Page) -> list[str]:
     )
 
 
-def column(page: Page, index: int) -> list[str]:
-    return page.locator("#cases tbody tr[data-case]:visible").evaluate_all(
-        f"rows => rows.map(r => r.cells[{index}].textContent.trim())"
+def column(page: Page, index: int, cases_only: bool = False) -> list[str]:
+    """A column's visible cells; `cases_only` leaves out follow-ups (nested under their case)."""
+    rows = "#cases tbody tr[data-case]:not([data-parent]):visible" if cases_only else "#cases tbody tr[data-case]:visible"
+    return page.locator(rows).evaluate_all(f"rows => rows.map(r => r.cells[{index}].textContent.trim())")
+
+
+def assert_follow_ups_under_their_case(page: Page) -> None:
+    pairs = page.locator("#cases tbody tr[data-case]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.case, r.dataset.parent || ''])"
     )
+    nested = [(i, parent) for i, (_, parent) in enumerate(pairs) if parent]
+    assert nested
+    for i, parent in nested:
+        above = [case for case, p in pairs[:i][::-1] if not p]
+        assert above and above[0] == parent, (pairs[i], parent)
 
 
 def test_report_loads(page: Page, replay: Path, records: dict[str, dict], shots: Path) -> None:
@@ -154,18 +165,21 @@ def test_report_sorts(page: Page, replay: Path) -> None:
     header = page.locator("#cases thead th", has_text="Score")
     header.locator("button").click()
     expect(header).to_have_attribute("aria-sort", "ascending")
-    scores = [float(s) for s in column(page, 7) if s]
+    scores = [float(s) for s in column(page, 7, cases_only=True) if s]
     assert scores == sorted(scores) and len(set(scores)) > 1
+    assert_follow_ups_under_their_case(page)
     header.locator("button").click()
     expect(header).to_have_attribute("aria-sort", "descending")
-    assert [float(s) for s in column(page, 7) if s] == sorted(scores, reverse=True)
+    assert [float(s) for s in column(page, 7, cases_only=True) if s] == sorted(scores, reverse=True)
+    assert_follow_ups_under_their_case(page)
 
     received = page.locator("#cases thead th", has_text="Received")
     received.locator("button").click()
-    dates = page.locator("#cases tbody tr[data-case]").evaluate_all(
+    dates = page.locator("#cases tbody tr[data-case]:not([data-parent])").evaluate_all(
         "rows => rows.map(r => r.dataset.received).filter(Boolean)"
     )
     assert dates == sorted(dates)
+    assert_follow_ups_under_their_case(page)
     expect(header).not_to_have_attribute("aria-sort", "descending")
 
 
@@ -185,8 +199,11 @@ def test_report_filters(page: Page, replay: Path, records: dict[str, dict]) -> N
     want = {
         c
         for c, r in by_case.items()
-        if r["status"] == "ok" and r["completeness"]["status"] == "incomplete"
+        if r["status"] == "ok"
+        and (r.get("case") or {}).get("completeness", r["completeness"])["status"] == "incomplete"
     }
+    # cases made complete by their follow-ups (03 by 19, 08 by 20, 13 by 31) are no longer incomplete
+    assert records["03-edd-ivr-acd-no-staff-quals.eml"]["case_id"] not in want
     assert set(visible_cases(page)) == want and want
 
     page.select_option("#f-status", "error")
@@ -270,3 +287,20 @@ def test_hostile_message_shows_as_text_and_runs_nothing(
     assert f"Replace the PBX {SCRIPT_PAYLOAD} at headquarters." in body_text
     assert f"Department of Motor Vehicles {IMG_PAYLOAD}" in body_text
     assert page.problems == []  # type: ignore[attr-defined]
+
+
+def test_report_marks_overdue_and_due_soon_from_today(page: Page, replay: Path, records: dict[str, dict]) -> None:
+    page.clock.set_fixed_time("2026-12-08T12:00:00")
+    open_report(page, replay)
+    states = dict(page.locator("#cases tbody tr[data-case]").evaluate_all(
+        "rows => rows.map(r => [r.dataset.case, r.dataset.dueState || ''])"
+    ))
+    for record in records.values():
+        route, want = record["route"], ""
+        if route.get("clock") == "running":
+            want = "overdue" if route["due"] < "2026-12-08" else ("soon" if route["due_soon_from"] <= "2026-12-08" else "")
+        assert states[record["case_id"]] == want, record["case_id"]
+    assert "overdue" in states.values() and "soon" in states.values()
+    paused = [r for r in records.values() if r["route"].get("clock") == "paused"]
+    assert paused and all(states[r["case_id"]] == "" for r in paused)
+    expect(page.locator("td.due.overdue").first).to_be_visible()

@@ -362,3 +362,28 @@ def test_summary_shows_case_history_and_policy_lines() -> None:
     assert "<q>Staff quals.</q>" in html and "STMM 3-502.0, line 76" in html
     assert 'href="../../../report.html#c-3f2a9b1e"' in html  # back to its row in the report
     assert "img-src 'self'" in html and "script-src" not in html  # no script on a packet page
+
+
+def test_summary_lists_values_to_check_with_the_record_threshold() -> None:
+    record = make_record()
+    record["fields"]["agency"] = field("Department of Motor Vehicles", 0.55)
+    record["review"] = {"low_confidence_below": 0.6, "low_confidence": [{"field": "agency", "confidence": 0.55}]}
+    html = render_summary(record)
+    section = html.split('id="check-these"', 1)[1].split("</section>", 1)[0]
+    assert "Agency" in section and "Department of Motor Vehicles" in section and "0.55" in section
+    record["review"]["low_confidence_below"] = 0.5
+    section = render_summary(record).split('id="check-these"', 1)[1].split("</section>", 1)[0]
+    assert "Agency" not in section
+
+
+def test_summary_shows_due_date_and_case_history() -> None:
+    record = make_record()
+    record["route"].update(clock="running", clock_started="2026-11-18", target_business_days=10,
+                           due="2026-12-04", due_soon_from="2026-12-02", quality_check=None)
+    record["case"] = {"follow_ups": ["DLG-20261118-d5c960fb"],
+                      "fields": {"staff_qualifications": {"value": "Seven engineers", "confidence": 0.8,
+                                                          "evidence": [], "supplied_by": "DLG-20261118-d5c960fb"}},
+                      "completeness": {"score": 100, "status": "complete", "missing": [], "checks": []}}
+    html = render_summary(record)
+    assert "2026-12-04" in html and "10 business days from 2026-11-18" in html
+    assert "Follow-up received:" in html and "Seven engineers" in html and "supplied by" in html

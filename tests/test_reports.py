@@ -207,3 +207,27 @@ def test_charts_filters_and_history(tmp_path: Path, records: list[dict[str, Any]
     assert 'data-received="2025-03-05T17:12:00Z"' in html
     assert 'follow-up of <a href="#c-0001">c-0001</a>' in html
     assert 'follow-up <a href="#c-0004">c-0004</a>' in html
+
+
+def test_review_clock_low_confidence_and_case_history_in_the_report(tmp_path: Path) -> None:
+    case = request_record("DLG-20261103-00000001")
+    case["fields"]["agency"] = field("Employment Development Department", 0.3)
+    case["route"].update(clock="running", clock_started="2026-11-18", target_business_days=10,
+                         due="2026-12-04", due_soon_from="2026-12-02", quality_check=None)
+    case["case"] = {"follow_ups": ["DLG-20261118-00000002"],
+                    "completeness": {"score": 100, "status": "complete", "missing": [], "checks": []}}
+    other = request_record("DLG-20261104-00000003")
+    follow = request_record("DLG-20261118-00000002", kind="follow_up",
+                            links={"follows": "DLG-20261103-00000001", "duplicate_of": None})
+    build_report(tmp_path, [case, other, follow])
+    rows = pd.read_csv(tmp_path / "report.csv", dtype=str, keep_default_na=False)
+    first = rows.iloc[0]
+    assert (first["due"], first["case_status"], first["follow_ups"], first["low_confidence"]) == (
+        "2026-12-04", "complete", "DLG-20261118-00000002", "agency")
+    html = (tmp_path / "report.html").read_text()
+    assert 'data-due="2026-12-04" data-due-soon="2026-12-02"' in html
+    assert "with follow-ups (was incomplete)" in html or "with follow-ups" in html
+    # the follow-up is listed right under its case, before the next case
+    order = [m.group(1) for m in re.finditer(r'<tr id="([^"]+)" data-case=', html)]
+    assert order == ["DLG-20261103-00000001", "DLG-20261118-00000002", "DLG-20261104-00000003"]
+    assert 'data-parent="DLG-20261103-00000001"' in html

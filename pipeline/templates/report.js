@@ -21,6 +21,17 @@
       cell.textContent = days === 1 ? "1 day" : days + " days";
       cell.setAttribute("data-sort", String(days));
     }
+    // Overdue and due-soon from today's date: the page itself carries only dates.
+    var due = row.querySelector("td.due");
+    var dueDate = due ? due.getAttribute("data-due") : "";
+    if (dueDate) {
+      var today = new Date(now);
+      var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+      var day = today.getFullYear() + "-" + pad(today.getMonth() + 1) + "-" + pad(today.getDate());
+      var soon = due.getAttribute("data-due-soon") || dueDate;
+      var state = day > dueDate ? "overdue" : (day >= soon ? "soon" : "");
+      if (state) { due.classList.add(state); row.setAttribute("data-due-state", state); }
+    }
   });
 
   function filter() {
@@ -30,7 +41,8 @@
     rows.forEach(function (row) {
       var text = row.textContent.toLowerCase();
       var flags = " " + (row.getAttribute("data-flags") || "") + " ";
-      var match = (!queue || row.getAttribute("data-queue") === queue) &&
+      var queues = " " + (row.getAttribute("data-queues") || row.getAttribute("data-queue") || "") + " ";
+      var match = (!queue || queues.indexOf(" " + queue + " ") >= 0) &&
         (!status || row.getAttribute("data-status") === status) &&
         (!flag || flags.indexOf(" " + flag + " ") >= 0) &&
         words.every(function (word) { return text.indexOf(word) >= 0; });
@@ -67,7 +79,20 @@
       var order = a.key < b.key ? -1 : 1;
       return ascending ? order : -order;
     });
-    keyed.forEach(function (item) { tbody.insertBefore(item.row, empty); });
+    // A follow-up stays right under its case, in the order the sort gives the cases.
+    var parents = {};
+    keyed.forEach(function (item) { parents[item.row.getAttribute("data-case")] = true; });
+    var children = {};
+    keyed = keyed.filter(function (item) {
+      var parent = item.row.getAttribute("data-parent");
+      if (parent && parents[parent]) { (children[parent] = children[parent] || []).push(item); return false; }
+      return true;
+    });
+    keyed.forEach(function (item) {
+      tbody.insertBefore(item.row, empty);
+      (children[item.row.getAttribute("data-case")] || []).sort(function (a, b) { return a.index - b.index; })
+        .forEach(function (child) { tbody.insertBefore(child.row, empty); });
+    });
   }
 
   Array.prototype.forEach.call(table.querySelectorAll("th button"), function (button) {
