@@ -161,6 +161,16 @@ class Page(_Record):
     ocr_confidence: float | None = None
 
 
+class CoverSheet(_Record):
+    """What a fax cover page says of the fax (its From/To are the fax's, not the request's)."""
+
+    sender_fax: str | None = None
+    page_count: int | None = None
+    """The page count the cover states."""
+    sender: str | None = None
+    recipient: str | None = None
+
+
 class DocumentText(_Record):
     """A document as read: its pages' text, how the text was obtained, and any error."""
 
@@ -170,6 +180,8 @@ class DocumentText(_Record):
     pages: list[Page] = Field(default_factory=list)
     ocr_confidence: float | None = None
     error: str | None = None
+    cover_sheet: CoverSheet | None = None
+    """Set when the document's first page is a fax cover sheet."""
 
     @property
     def text(self) -> str:
@@ -189,6 +201,7 @@ class DocumentText(_Record):
             "ocr_confidence": self.ocr_confidence,
             "text_path": None if self.error or not self.pages else f"text/{self.text_file_name}",
             "error": self.error,
+            **({"cover_sheet": self.cover_sheet.model_dump(mode="json")} if self.cover_sheet else {}),
         }
 
 

@@ -9,6 +9,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+import dataclasses
 from dataclasses import dataclass
 
 import pdfplumber
@@ -18,8 +19,9 @@ from pdfminer.pdfdocument import PDFEncryptionError
 from pdfplumber.utils.exceptions import PdfminerException
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from models.records import Attachment, DocumentText, Page
+from models.records import Attachment, CoverSheet, DocumentText, Page
 from pipeline.errors import EncryptedPdf, LimitExceeded, OcrTimeout, UnreadableAttachment
+from pipeline.faxcover import read_cover_sheet
 from pipeline.ocr import ocr_page
 from pipeline.settings import Settings
 
@@ -149,6 +151,9 @@ def read_document(attachment: Attachment, settings: Settings) -> DocumentText:
     confidences = [p.ocr_confidence for p in pages if p.ocr_confidence is not None]
     if confidences:
         document.ocr_confidence = round(sum(confidences) / len(confidences), 3)
+    cover = read_cover_sheet(pages[0].text) if pages else None
+    if cover is not None:
+        document.cover_sheet = CoverSheet(**dataclasses.asdict(cover))
     return document
 
 

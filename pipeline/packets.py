@@ -339,6 +339,7 @@ def summary_context(
                 "text_file": text_files.get(str(d.get("name") or "")),
                 "attachment_file": attachment_files.get(str(d.get("name") or "")),
                 "thumbnails": list(thumbnails.get(str(d.get("name") or ""), [])),
+                "cover_sheet": d.get("cover_sheet"),
             }
             for d in record.get("documents") or []
         ],

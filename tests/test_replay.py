@@ -90,3 +90,13 @@ def test_same_input_gives_the_same_bytes(replay: Path, tmp_path: Path) -> None:
     result = run_triage("replay", str(SAMPLE_INBOX), "--out", str(other), "--quiet")
     assert result.returncode == 0, result.stderr
     assert (other / "triage.jsonl").read_bytes() == (replay / "triage.jsonl").read_bytes()
+
+
+def test_fax_cover_sheet_is_recorded(records: dict[str, dict]) -> None:
+    fax = records["14-parks-fax-pdf-cover-premise.eml"]
+    covers = [d["cover_sheet"] for d in fax["documents"] if d.get("cover_sheet")]
+    assert len(covers) == 1
+    assert covers[0]["sender_fax"] == "916-555-0178"
+    assert covers[0]["page_count"] == 3
+    # The cover's "From" is the fax's sender; the request's submitter comes from the letter.
+    assert fax["fields"]["submitter_name"]["evidence"][0]["page"] != 1
