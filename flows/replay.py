@@ -28,6 +28,8 @@ from pipeline.triage import (  # noqa: E402
     body_document,
     error_triaged,
     make_case_id,
+    over_limit_documents,
+    readable_attachments,
     triage_parsed,
 )
 
@@ -89,7 +91,7 @@ def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -
                 reads.append(
                     [
                         read_document_task.submit(a, settings)
-                        for a in message.attachments[: settings.limits.max_attachments]
+                        for a in readable_attachments(message, settings)
                     ]
                 )
             index = ledger.case_index()
@@ -105,7 +107,8 @@ def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -
                         raise result
                     message = result
                     case_id = unique_case_id(make_case_id(raw, message), taken)
-                    documents = [body_document(message)] + [d.result() for d in docs]
+                    documents = [body_document(message), *(d.result() for d in docs)]
+                    documents += over_limit_documents(message, settings)
                     triaged = triage_parsed(
                         raw, message, documents, item.source, case_id, settings, index
                     )

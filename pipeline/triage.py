@@ -244,16 +244,26 @@ def error_triaged(raw: bytes, source: Source, case_id: str, exc: BaseException, 
                    route_extra=route_extra)
 
 
+def readable_attachments(parsed: ParsedMessage, settings: Settings) -> list[Attachment]:
+    """The attachments to read: those within the configured count."""
+    return parsed.attachments[: settings.limits.max_attachments]
+
+
+def over_limit_documents(parsed: ParsedMessage, settings: Settings) -> list[DocumentText]:
+    """Attachments past the configured count, as documents that say so (their bytes stay in the packet)."""
+    limit = settings.limits.max_attachments
+    return [
+        DocumentText(name=a.name, media_type=a.media_type, error=f"over the attachment limit ({limit})")
+        for a in parsed.attachments[limit:]
+    ]
+
+
 def read_documents(parsed: ParsedMessage, settings: Settings,
                    read: Callable[[Attachment, Settings], DocumentText] = read_document) -> list[DocumentText]:
     """The body and every attachment as documents, in message order; a failure stays in its document."""
     documents = [body_document(parsed)]
-    for attachment in parsed.attachments[: settings.limits.max_attachments]:
-        documents.append(read(attachment, settings))
-    for attachment in parsed.attachments[settings.limits.max_attachments :]:
-        documents.append(DocumentText(name=attachment.name, media_type=attachment.media_type,
-                                      error=f"over the attachment limit ({settings.limits.max_attachments})"))
-    return documents
+    documents += [read(a, settings) for a in readable_attachments(parsed, settings)]
+    return documents + over_limit_documents(parsed, settings)
 
 
 def triage_message(raw: bytes, source: Source, case_id: str | None, settings: Settings,

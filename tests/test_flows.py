@@ -48,3 +48,33 @@ def test_replay_flow_files_records_and_publishes_artifacts(prefect_harness, tmp_
 
     again = replay_inbox(str(inbox), str(out))
     assert again == {"processed": 0, "total": 3}
+
+
+def test_attachments_over_the_limit_are_recorded_not_dropped(
+    prefect_harness, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from email.message import EmailMessage
+
+    from flows.replay import replay_inbox
+
+    msg = EmailMessage()
+    msg["From"], msg["Subject"], msg["Message-ID"] = (
+        "a@example.org",
+        "two files",
+        "<two@example.org>",
+    )
+    msg.set_content("See attached.")
+    msg.add_attachment(b"first file", maintype="text", subtype="plain", filename="one.txt")
+    msg.add_attachment(b"second file", maintype="text", subtype="plain", filename="two.txt")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "m.eml").write_bytes(msg.as_bytes())
+    monkeypatch.setenv("TRIAGE_LIMITS_MAX_ATTACHMENTS", "1")
+    replay_inbox(str(inbox), str(tmp_path / "out"))
+    (record,) = read_jsonl(tmp_path / "out" / "triage.jsonl")
+    docs = {d["name"]: d for d in record["documents"]}
+    assert docs["one.txt"]["error"] is None
+    assert docs["two.txt"]["error"] == "over the attachment limit (1)"
+    assert "unreadable_attachment" in record["flags"]
+    packet = tmp_path / "out" / "packets" / record["route"]["queue"] / record["case_id"]
+    assert (packet / "attachments" / "two.txt").read_bytes() == b"second file"
