@@ -26,7 +26,7 @@ from pipeline.ledger import Ledger  # noqa: E402
 from pipeline.mime import parse_message  # noqa: E402
 from pipeline.settings import load_settings  # noqa: E402
 from pipeline.sources import list_inbox  # noqa: E402
-from pipeline.triage import body_document, make_case_id, triage_parsed  # noqa: E402
+from pipeline.triage import body_document, error_triaged, make_case_id, triage_parsed  # noqa: E402
 from tests.helpers import run_triage  # noqa: E402
 
 
@@ -58,8 +58,10 @@ def main(argv: list[str]) -> int:
             t = time.perf_counter()
             try:
                 parsed = parse_message(raw)
-            except TriageError:
+            except TriageError as e:
                 times["MIME"] += time.perf_counter() - t
+                triaged = error_triaged(raw, item.source, make_case_id(raw, None), e, settings)
+                index.add(file_triaged(out, ledger, item.source.key, triaged))
                 continue
             times["MIME"] += time.perf_counter() - t
             documents = [body_document(parsed)]
