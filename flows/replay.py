@@ -22,7 +22,7 @@ from pipeline.intake import file_triaged, publish  # noqa: E402
 from pipeline.ledger import Ledger, run_lock, unique_case_id  # noqa: E402
 from pipeline.mime import parse_message  # noqa: E402
 from pipeline.packets import remove_stale_tmp  # noqa: E402
-from pipeline.settings import Settings, load_settings  # noqa: E402
+from pipeline.settings import LimitSettings, Settings, load_settings  # noqa: E402
 from pipeline.sources import list_inbox, read_raw  # noqa: E402
 from pipeline.triage import (  # noqa: E402
     body_document,
@@ -45,12 +45,12 @@ def _report(stage: str, done: int, total: int) -> None:
 
 
 @task(name="parse-message", cache_policy=NO_CACHE)
-def parse_task(raw: bytes, max_bytes: int) -> ParsedMessage | TriageError:
+def parse_task(raw: bytes, limits: LimitSettings) -> ParsedMessage | TriageError:
     """The parsed message, or the expected error of an unreadable one (returned, not raised)."""
     try:
-        if len(raw) > max_bytes:
-            raise LimitExceeded(f"message of {len(raw)} bytes is over the limit of {max_bytes}")
-        return parse_message(raw)
+        if len(raw) > limits.max_message_bytes:
+            raise LimitExceeded(f"message of {len(raw)} bytes is over the limit of {limits.max_message_bytes}")
+        return parse_message(raw, limits)
     except TriageError as e:
         return e
 
@@ -77,7 +77,7 @@ def replay_inbox(inbox_dir: str, out_dir: str, config_path: str | None = None) -
             known = ledger.known_sources()
             items = [i for i in list_inbox(inbox) if i.source.key not in known]
             raws = [read_raw(i) for i in items]
-            parsed = [parse_task.submit(raw, settings.limits.max_message_bytes) for raw in raws]
+            parsed = [parse_task.submit(raw, settings.limits) for raw in raws]
             # Every attachment of every message is read concurrently (OCR runs in tesseract processes).
             reads: list[list] = []
             for fut in parsed:

@@ -6,6 +6,7 @@ import io
 import logging
 import os
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -182,8 +183,17 @@ def _collect(items: Iterator[Page | _Scan], settings: Settings) -> tuple[list[Pa
     ocr_used = False
     # Twice as many threads as tesseract slots: a page is prepared while others are read.
     pool = ThreadPoolExecutor(max_workers=2 * workers, thread_name_prefix="ocr")
+    limit = settings.limits.parse_seconds
+    parsing = 0.0  # time spent reading and decoding the file, OCR not counted
     try:
-        for item in items:
+        while True:
+            started = time.monotonic()
+            item = next(items, None)
+            parsing += time.monotonic() - started
+            if item is None:
+                break
+            if parsing > limit:
+                raise LimitExceeded(f"reading the file took over {limit:g} s (limits.parse_seconds)")
             if isinstance(item, Page):
                 pages[item.number] = item
                 continue
@@ -404,7 +414,12 @@ def _text_pages(data: bytes, media_type: str, settings: Settings) -> Iterator[Pa
     """Plain text or HTML as one page."""
     text = decode_text(data)
     if media_type == HTML:
-        text = html_to_text(text)
+        try:
+            text = html_to_text(text)
+        except RecursionError as e:
+            raise UnreadableAttachment("HTML nested too deep to read") from e
+        except Exception as e:  # noqa: BLE001 - bs4 rejects some markup (ParserRejectedMarkup)
+            raise UnreadableAttachment(f"HTML unreadable: {type(e).__name__}") from e
     yield Page(number=1, text=text)
 
 

@@ -157,6 +157,11 @@ class Mailbox:
             )
             if cfg.security == "starttls":
                 client.starttls(_ssl_context(cfg))
+        except ssl.SSLCertVerificationError as e:
+            # Not transient: retrying will not make the certificate trusted.
+            raise MailboxError(
+                f"TLS certificate of {where} is not trusted: {e.verify_message}"
+            ) from e
         except TRANSIENT as e:
             raise MailboxUnavailable(
                 f"cannot reach IMAP server {where}: {type(e).__name__}: {e}"

@@ -273,7 +273,7 @@ def triage_message(raw: bytes, source: Source, case_id: str | None, settings: Se
     try:
         if len(raw) > settings.limits.max_message_bytes:
             raise LimitExceeded(f"message of {len(raw)} bytes is over the limit of {settings.limits.max_message_bytes}")
-        parsed = parse_message(raw)
+        parsed = parse_message(raw, settings.limits)
         case_id = case_id or make_case_id(raw, parsed)
         documents = read_documents(parsed, settings)
         return triage_parsed(raw, parsed, documents, source, case_id, settings, index or CaseIndex())

@@ -42,14 +42,16 @@ namespace inbox {{
   inbox = yes
   separator = /
 }}
-ssl = no
+{ssl}
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {imaps_port}
+    ssl = yes
   }}
 }}
 """
@@ -64,16 +66,51 @@ def free_port() -> int:
 class Dovecot:
     """One self-contained Dovecot instance: its own folder, port and user."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: bool = False) -> None:
         # Dovecot's auth and mail processes run as other users: every parent must be traversable.
         self.dir = Path(tempfile.mkdtemp(prefix="triage-dovecot-", dir="/tmp"))
         os.chmod(self.dir, 0o755)
         self.port = free_port()
+        self.imaps_port = free_port() if tls else 0
+        self.cert = self.dir / "cert.pem"
+        ssl_conf = "ssl = no"
+        if tls:
+            # A self-signed certificate for localhost: IMAPS on imaps_port, STARTTLS on port.
+            subprocess.run(
+                [
+                    "openssl",
+                    "req",
+                    "-x509",
+                    "-newkey",
+                    "rsa:2048",
+                    "-nodes",
+                    "-days",
+                    "2",
+                    "-subj",
+                    "/CN=localhost",
+                    "-addext",
+                    "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout",
+                    str(self.dir / "key.pem"),
+                    "-out",
+                    str(self.cert),
+                ],
+                check=True,
+                capture_output=True,
+            )
+            os.chmod(self.dir / "key.pem", 0o644)  # read by the login process, a test key
+            ssl_conf = f"ssl = yes\nssl_cert = <{self.cert}\nssl_key = <{self.dir / 'key.pem'}"
         self.home = self.dir / "mail" / "triage"
         self.home.mkdir(parents=True)
         (self.dir / "users").write_text(f"{USER}:{{PLAIN}}{PASSWORD}:65534:65534::{self.home}::\n")
         (self.dir / "dovecot.conf").write_text(
-            CONFIG.format(name=self.dir.name, dir=self.dir, port=self.port)
+            CONFIG.format(
+                name=self.dir.name,
+                dir=self.dir,
+                port=self.port,
+                imaps_port=self.imaps_port,
+                ssl=ssl_conf,
+            )
         )
         subprocess.run(["chown", "-R", "65534:65534", str(self.dir / "mail")], check=True)
         self.proc: subprocess.Popen | None = None

@@ -301,3 +301,22 @@ def test_file_over_the_size_limit(base_settings) -> None:
 )
 def test_sniff_media_type(head: bytes, declared: str, expected: str) -> None:
     assert sniff_media_type(head, declared) == expected
+
+
+def test_reading_over_the_parse_time_limit_is_a_document_error(tmp_path) -> None:
+    from fpdf import FPDF
+
+    from models import Attachment
+    from pipeline.documents import read_document
+    from pipeline.settings import load_settings
+
+    pdf = FPDF()
+    for n in range(3):
+        pdf.add_page()
+        pdf.set_font("helvetica", size=12)
+        pdf.cell(0, 10, f"Page {n + 1} of a request letter")
+    settings = load_settings()
+    settings.limits.parse_seconds = 1e-9
+    doc = read_document(Attachment(name="a.pdf", media_type="application/pdf", data=bytes(pdf.output())), settings)
+    assert doc.pages == []
+    assert "limits.parse_seconds" in (doc.error or "")

@@ -271,3 +271,39 @@ def test_bad_credentials_fail_once_and_clearly(
     assert log.count("auth failed") + log.count("Authentication failed") <= 2
     assert time.monotonic() - started < 60
     assert dovecot.uids("INBOX") == [1]
+
+
+@pytest.fixture
+def tls_dovecot(monkeypatch: pytest.MonkeyPatch) -> Iterator[Dovecot]:
+    server = Dovecot(tls=True)
+    server.start()
+    for key, value in server.settings_env().items():
+        monkeypatch.setenv(key, value)
+    yield server
+    server.remove()
+
+
+@pytest.mark.parametrize("security", ["ssl", "starttls"])
+def test_tls_pass_with_a_trusted_certificate(
+    tls_dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, security: str
+) -> None:
+    tls_dovecot.append([text_message(i) for i in range(2)])
+    port = tls_dovecot.imaps_port if security == "ssl" else tls_dovecot.port
+    monkeypatch.setenv("TRIAGE_MAILBOX_SECURITY", security)
+    monkeypatch.setenv("TRIAGE_MAILBOX_PORT", str(port))
+    monkeypatch.setenv("TRIAGE_MAILBOX_CA_FILE", str(tls_dovecot.cert))
+    result = poll_mailbox(load_settings(), tmp_path / "out")
+    assert result.processed == 2
+    assert len(tls_dovecot.uids("Triage/Processed")) == 2
+
+
+def test_tls_refuses_an_untrusted_certificate_without_retrying(
+    tls_dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipeline.errors import MailboxError
+
+    monkeypatch.setenv("TRIAGE_MAILBOX_SECURITY", "ssl")
+    monkeypatch.setenv("TRIAGE_MAILBOX_PORT", str(tls_dovecot.imaps_port))
+    with pytest.raises(MailboxError, match="not trusted") as info:
+        poll_mailbox(load_settings(), tmp_path / "out")
+    assert not isinstance(info.value, MailboxUnavailable)
