@@ -78,3 +78,16 @@ def test_attachments_over_the_limit_are_recorded_not_dropped(
     assert "unreadable_attachment" in record["flags"]
     packet = tmp_path / "out" / "packets" / record["route"]["queue"] / record["case_id"]
     assert (packet / "attachments" / "two.txt").read_bytes() == b"second file"
+
+
+def test_mailbox_password_from_a_prefect_secret_block(prefect_harness) -> None:
+    from prefect.blocks.system import Secret
+
+    from flows.mailbox import mailbox_password
+    from pipeline.settings import load_settings
+
+    Secret(value="from-the-secret-block").save("stnd-mailbox-password", overwrite=True)
+    settings = load_settings()
+    assert mailbox_password(settings) is None  # no block named: the config's own password is used
+    settings.mailbox.password_secret_block = "stnd-mailbox-password"
+    assert mailbox_password(settings) == "from-the-secret-block"

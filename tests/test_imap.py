@@ -307,3 +307,25 @@ def test_tls_refuses_an_untrusted_certificate_without_retrying(
     with pytest.raises(MailboxError, match="not trusted") as info:
         poll_mailbox(load_settings(), tmp_path / "out")
     assert not isinstance(info.value, MailboxUnavailable)
+
+
+def test_oauth2_token_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """XOAUTH2 tokens come from an environment variable or a command run without a shell."""
+    from pipeline.imap import oauth2_token
+    from pipeline.settings import MailboxSettings
+
+    monkeypatch.setenv("M365_TOKEN", "tok-from-env\n")
+    assert oauth2_token(MailboxSettings(auth="oauth2", oauth2_token_env="M365_TOKEN")) == "tok-from-env"
+    command = f"{sys.executable} -c \"print('tok-from-command')\""
+    assert oauth2_token(MailboxSettings(auth="oauth2", oauth2_token_command=command)) == "tok-from-command"
+    for cfg in (
+        MailboxSettings(auth="oauth2", oauth2_token_env="UNSET_TOKEN_VARIABLE"),
+        MailboxSettings(auth="oauth2", oauth2_token_command=f"{sys.executable} -c \"import sys; sys.exit(3)\""),
+        MailboxSettings(auth="oauth2"),
+    ):
+        with pytest.raises(MailboxAuthError):
+            oauth2_token(cfg)
+    # No shell: $(...) reaches echo as text and runs nothing.
+    shell = MailboxSettings(auth="oauth2", oauth2_token_command="echo $(touch /tmp/triage-shell-ran)")
+    assert oauth2_token(shell) == "$(touch /tmp/triage-shell-ran)"
+    assert not Path("/tmp/triage-shell-ran").exists()
