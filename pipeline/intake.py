@@ -22,29 +22,40 @@ def file_triaged(out_dir: Path, ledger: Ledger, source_key: str, triaged: Triage
                  index: CaseIndex | None = None) -> PriorCase:
     """Write the packet durably, then record the message in the ledger; return it as a prior case.
 
-    A linked follow-up then updates its case: the case's record (re-scored, clock started, maybe
-    re-routed) replaces the filed one in the ledger and its packet is rewritten. The follow-up
-    keeps its own record. The returned prior case carries the updated case in `updated`.
+    A linked follow-up also updates its case: the case's record (re-scored, clock started, maybe
+    re-routed) and packet are written first, then the follow-up's row and the case's new record
+    go into the ledger in one transaction. The follow-up keeps its own record. The returned
+    prior case carries the updated case in `updated`.
     """
     record = triaged.to_contract()
     write_packet(out_dir, record, triaged.raw, triaged.attachments, triaged.record.documents)
     sha = hashlib.sha256(triaged.raw).hexdigest()
     packet = packet_path(out_dir, record).relative_to(out_dir).as_posix()
+    follows = (record.get("links") or {}).get("follows")
+    update = None
+    if triaged.update_case is not None and follows:
+        update = update_followed_case(out_dir, ledger, follows, triaged.update_case,
+                                      (index or ledger.case_index()).assignments())
     ledger.file(source_key=source_key, record=record, words=triaged.fingerprint, sha256=sha,
-                agency=triaged.agency, packet=packet)
+                agency=triaged.agency, packet=packet, update=update)
     log.info("%s: filed as %s in queue %s", source_key, record["case_id"], record["route"]["queue"])
     prior = prior_case(record, agency=triaged.agency, words=triaged.fingerprint, sha256=sha)
-    follows = (record.get("links") or {}).get("follows")
-    if triaged.update_case is not None and follows:
-        updated = update_followed_case(out_dir, ledger, follows, triaged.update_case,
-                                       (index or ledger.case_index()).assignments())
-        if updated is not None:
-            prior.updated.append(updated)
+    if update is not None:
+        case_id, new, _ = update
+        row = ledger.db.execute("SELECT agency, words, sha256 FROM messages WHERE case_id = ?",
+                                (case_id,)).fetchone()
+        prior.updated.append(prior_case(new, agency=row[0], words=json.loads(row[1]), sha256=row[2]))
+        log.info("case %s: updated by its follow-up (case status %s, queue %s)", case_id,
+                 (new.get("case", {}).get("completeness") or {}).get("status", "-"), new["route"]["queue"])
     return prior
 
 
-def update_followed_case(out_dir: Path, ledger: Ledger, case_id: str, update, assigned: list) -> PriorCase | None:
-    """Apply a follow-up to its filed case: new record in the ledger, packet rewritten (moved when re-routed)."""
+def update_followed_case(out_dir: Path, ledger: Ledger, case_id: str, update,
+                         assigned: list) -> tuple[str, dict, str] | None:
+    """A follow-up's change to its filed case: (case id, new record, packet), the packet rewritten.
+
+    The ledger is not changed here; `file_triaged` stores the new record with the follow-up.
+    """
     found = ledger.find_case(case_id)
     if found is None:
         return None
@@ -52,12 +63,15 @@ def update_followed_case(out_dir: Path, ledger: Ledger, case_id: str, update, as
     new = update(record, assigned)
     if new == record:
         return None
-    target = rewrite_packet(out_dir, out_dir / packet, new)
-    ledger.update_record(case_id, new, target.relative_to(out_dir).as_posix())
-    log.info("case %s: updated by its follow-up (case status %s, queue %s)", case_id,
-             (new.get("case", {}).get("completeness") or {}).get("status", "-"), new["route"]["queue"])
-    row = ledger.db.execute("SELECT agency, words, sha256 FROM messages WHERE case_id = ?", (case_id,)).fetchone()
-    return prior_case(new, agency=row[0], words=json.loads(row[1]), sha256=row[2])
+    folder = out_dir / packet
+    if not (folder / "message.eml").is_file():
+        # A run stopped after moving the packet to a new queue, before the ledger said so.
+        moved = [p for p in (out_dir / "packets").glob(f"*/{folder.name}") if (p / "message.eml").is_file()]
+        if not moved:
+            return None
+        folder = moved[0]
+    target = rewrite_packet(out_dir, folder, new)
+    return case_id, new, target.relative_to(out_dir).as_posix()
 
 
 def render_jsonl(records: list[dict]) -> str:

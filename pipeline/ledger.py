@@ -150,14 +150,22 @@ class Ledger:
         """Store a case's updated record (e.g. re-scored by a follow-up) in place, keeping its position."""
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(
-                "UPDATE messages SET record = ?, packet = ? WHERE case_id = ?",
-                (json.dumps(record, ensure_ascii=False), packet, case_id),
-            )
+            self._update(case_id, record, packet)
+
+    def _update(self, case_id: str, record: dict, packet: str) -> None:
+        self.db.execute(
+            "UPDATE messages SET record = ?, packet = ? WHERE case_id = ?",
+            (json.dumps(record, ensure_ascii=False), packet, case_id),
+        )
 
     def file(self, *, source_key: str, record: dict, words: list[str], sha256: str, agency: str | None,
-             packet: str) -> None:
-        """Record a message as filed; its packet is already durably written."""
+             packet: str, update: tuple[str, dict, str] | None = None) -> None:
+        """Record a message as filed; its packet is already durably written.
+
+        `update` = (case id, record, packet) of an earlier case this message changes (a follow-up
+        re-scoring its case): both rows change in one transaction, so a run stopped in between
+        leaves neither, and the rerun files the follow-up and updates its case again.
+        """
         src = record.get("source") or {}
         with self.db:
             self.db.execute("BEGIN IMMEDIATE")
@@ -168,6 +176,8 @@ class Ledger:
                  agency, json.dumps(words), packet, json.dumps(record, ensure_ascii=False),
                  src.get("mailbox"), src.get("uidvalidity"), src.get("uid")),
             )
+            if update is not None:
+                self._update(*update)
 
     def records(self) -> list[dict]:
         """Every filed record, in filing order."""
