@@ -167,3 +167,32 @@ def test_readme_mentions_every_command() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in _parser_usage():
         assert f"triage {command}" in readme, command
+
+
+def test_reprocess_triages_a_filed_case_again_in_place(tmp_path: Path) -> None:
+    import json
+    import shutil
+
+    from tests.helpers import SAMPLE_INBOX, read_jsonl
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for name in ("01-dmv-pbx-complete.eml", "08-caltrans-pbx-telecom-manager.eml"):
+        shutil.copy(SAMPLE_INBOX / name, inbox / name)
+    out = tmp_path / "out"
+    assert run_triage("replay", str(inbox), "--out", str(out), "--quiet").returncode == 0
+    before = read_jsonl(out / "triage.jsonl")
+    case = before[1]["case_id"]
+
+    result = run_triage("reprocess", case, "--out", str(out), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert f"reprocessed {case}" in result.stdout
+    after = read_jsonl(out / "triage.jsonl")
+    assert [r["case_id"] for r in after] == [r["case_id"] for r in before]
+    assert after == before  # same message, same config: the same record, not a second one
+    packet = out / "packets" / after[1]["route"]["queue"] / case
+    assert json.loads((packet / "request.json").read_text()) == after[1]
+
+    missing = run_triage("reprocess", "DLG-00000000-nothing", "--out", str(out), timeout=120)
+    assert missing.returncode == 1
+    assert _one_line(missing.stderr) == f"triage: no case DLG-00000000-nothing in {out}"
