@@ -188,7 +188,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     context = context or MessageContext()
     nlp = load_nlp()
     reads = []
-    for seg, doc in zip(segments, nlp.pipe(s.text for s in segments)):
+    for seg, doc in zip(segments, nlp.pipe(s.text for s in segments), strict=True):
         cover = _is_cover_sheet(seg.text)
         reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_left
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ def read_lines(name: str) -> list[str]:
         return [ln.strip() for ln in fh if ln.strip() and not ln.startswith("#")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled_cues(name: str) -> list[tuple[str, re.Pattern[str], float]]:
     """Regular-expression cues of a JSONL file: (label, pattern, weight)."""
     # A space in a pattern matches any run of white space, line breaks included.
@@ -101,7 +101,7 @@ _LABEL_LINE = re.compile(r"[^\W\d_][\w ()/&'-]{0,40}:[ \t]")
 def cue_spans(doc: Doc) -> list[tuple[Span, float]]:
     """The cue spans of a document, each with the weight of the pattern row that matched it."""
     weights = doc.user_data.get("cue_weights") or [1.0] * len(doc.spans["cues"])
-    return list(zip(doc.spans["cues"], weights))
+    return list(zip(doc.spans["cues"], weights, strict=False))
 
 
 def _entity_patterns() -> list[dict[str, Any]]:

@@ -244,10 +244,10 @@ def test_plain_text_in_cp1252(base_settings) -> None:
 
 def test_html_drops_scripts_and_keeps_inline_markup_on_one_line(base_settings) -> None:
     html = (
-        "<html><head><title>t</title><style>p{}</style></head><body>"
-        "<script>var x = 1;</script><p>Agency: <b>Department of Water Resources</b></p>"
-        "<div>Timeframe: July&nbsp;2025</div></body></html>"
-    ).encode()
+        b"<html><head><title>t</title><style>p{}</style></head><body>"
+        b"<script>var x = 1;</script><p>Agency: <b>Department of Water Resources</b></p>"
+        b"<div>Timeframe: July&nbsp;2025</div></body></html>"
+    )
     doc = _read(html, base_settings, media_type="text/html; charset=utf-8")
     assert doc.media_type == "text/html" and doc.pages[0].number == 1
     assert doc.text == "Agency: Department of Water Resources\nTimeframe: July 2025"

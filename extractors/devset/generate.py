@@ -515,7 +515,7 @@ def render_terse(req: dict, rng: random.Random, pick) -> tuple[str, str, str]:
 
 def render_memo(req: dict, rng: random.Random, pick) -> tuple[str, str, str]:
     s, p = req["sents"], req["present"]
-    head = ["MEMORANDUM", "", f"TO:      CALNET Program Chief, Office of Technology Services",
+    head = ["MEMORANDUM", "", "TO:      CALNET Program Chief, Office of Technology Services",
             f"FROM:    {req['name']}, {req['title']}", f"         {req['agency']}",
             "DATE:    " + rng.choice(["January 20, 2027", "2/2/2027", "December 1, 2026"]),
             "SUBJECT: " + pick(["Request for CALNET Delegation", "Delegation Request", "Telecommunications Delegation"]),
