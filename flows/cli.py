@@ -115,16 +115,10 @@ def _reprocess(args: argparse.Namespace) -> int:
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from pipeline.errors import ConfigError
-    from pipeline.settings import load_settings
-
     if not args.inbox_dir.is_dir():
         print(f"triage: INBOX_DIR {args.inbox_dir} is not a folder", file=sys.stderr)
         return EXIT_USAGE
-    try:
-        load_settings(args.config)  # fail fast, before Prefect starts
-    except ConfigError as e:
-        print(f"triage: {e.message}", file=sys.stderr)
+    if _settings_or_exit(args) is None:  # fail fast, before Prefect starts
         return EXIT_USAGE
 
     from rich.console import Console

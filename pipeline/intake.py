@@ -7,11 +7,14 @@ import json
 import logging
 from pathlib import Path
 
+from models import Source
 from pipeline.cases import CaseIndex, PriorCase
-from pipeline.ledger import Ledger, prior_case
+from pipeline.errors import TriageError
+from pipeline.ledger import Ledger, prior_case, run_lock
 from pipeline.packets import packet_path, rewrite_packet, write_file_atomic, write_packet
 from pipeline.reports import build_report
-from pipeline.triage import Triaged
+from pipeline.settings import Settings
+from pipeline.triage import Triaged, triage_message
 
 log = logging.getLogger(__name__)
 
@@ -87,14 +90,8 @@ def publish(out_dir: Path, ledger: Ledger) -> list[dict]:
     return records
 
 
-def reprocess_case(out_dir: Path, case_id: str, settings) -> dict:
+def reprocess_case(out_dir: Path, case_id: str, settings: Settings) -> dict:
     """Triage a filed case again from its packet's original bytes; the one way to process a message twice."""
-    from models import Source
-    from pipeline.cases import CaseIndex
-    from pipeline.errors import TriageError
-    from pipeline.ledger import run_lock
-    from pipeline.triage import triage_message
-
     with run_lock(out_dir):
         ledger = Ledger(out_dir)
         try:
