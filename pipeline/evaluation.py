@@ -1,8 +1,12 @@
 """Measure extraction on the labelled development set (extractors/devset/), part by part.
 
-    .venv/bin/python -m pipeline.evaluation extractors/devset [--part train|eval] [--errors]
+    .venv/bin/python -m pipeline.evaluation extractors/devset [--part train|eval|handwritten] [--errors]
         [--prose both|cues|classifier]
     .venv/bin/python -m pipeline.evaluation --bench
+
+Parts: "train" and "eval" are the generated items (`items/`, `truth.json`) of that split;
+"handwritten" is the hand-written set under `handwritten/` (its own `items/` and `truth.json`,
+every item tagged split "eval": held out, only ever measured).
 """
 
 from __future__ import annotations
@@ -38,6 +42,12 @@ class Item:
     text: str
     context: MessageContext
     truth: dict[str, Any]
+    source: str = "generated"
+
+    @property
+    def part(self) -> str:
+        """The part it is reported in: its split for generated items, "handwritten" for hand-written ones."""
+        return HANDWRITTEN if self.source == HANDWRITTEN else self.split
 
 
 @dataclass
@@ -96,18 +106,32 @@ class Metrics:
     errors: list[str] = field(default_factory=list)
 
 
-def load_devset(devset_dir: Path, part: str | None = None) -> list[Item]:
-    """The items of a development set (`items/*.json` and `truth.json`), optionally of one part."""
-    truth = json.loads((devset_dir / "truth.json").read_text(encoding="utf-8"))
+HANDWRITTEN = "handwritten"
+"""The part (and the folder under the development set) of the hand-written, held-out items."""
+
+
+def _read_items(folder: Path, source: str) -> list[Item]:
+    """The items of one folder (`items/*.json` and `truth.json`)."""
+    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     items = []
-    for path in sorted((devset_dir / "items").glob("*.json")):
+    for path in sorted((folder / "items").glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
-        if part and raw["split"] != part:
-            continue
         ctx = MessageContext(subject=raw.get("subject") or "", from_=raw.get("from") or "",
                              in_reply_to=raw.get("in_reply_to"))
-        items.append(Item(raw["id"], raw["split"], raw["text"], ctx, truth[raw["id"]]))
+        items.append(Item(raw["id"], raw["split"], raw["text"], ctx, truth[raw["id"]], source))
     return items
+
+
+def load_devset(devset_dir: Path, part: str | None = None) -> list[Item]:
+    """The items of a development set, optionally of one part ("train", "eval" or "handwritten").
+
+    The generated items are `items/*.json` with `truth.json`; the hand-written ones, when the set has
+    them, are `handwritten/items/*.json` with `handwritten/truth.json`.
+    """
+    items = _read_items(devset_dir, "generated")
+    if (devset_dir / HANDWRITTEN / "truth.json").is_file():
+        items += _read_items(devset_dir / HANDWRITTEN, HANDWRITTEN)
+    return [i for i in items if not part or i.part == part]
 
 
 def assess_item(item: Item) -> Outcome:
@@ -259,10 +283,10 @@ def format_report(parts: dict[str, Metrics], errors: bool = False) -> str:
     sums = {p: summary(m) for p, m in parts.items()}
     w = 30
     lines = ["Extraction on the development set", ""]
-    lines.append(f"{'':{w}}" + "".join(f"{p + f' (n={m.n})':>18}" for p, m in parts.items()) + "   target")
+    lines.append(f"{'':{w}}" + "".join(f"{p + f' (n={m.n})':>20}" for p, m in parts.items()) + "   target")
     for key in sums[names[0]]:
         target = f"   >= {TARGETS[key]:.2f}" if key in TARGETS else ""
-        lines.append(f"{key:{w}}" + "".join(f"{sums[p][key]:>18.3f}" for p in names) + target)
+        lines.append(f"{key:{w}}" + "".join(f"{sums[p][key]:>20.3f}" for p in names) + target)
     lines += ["", "Presence of each field (requests only): precision / recall / F1"]
     for name in PRESENCE_FIELDS:
         row = f"  {name:{w - 2}}"
@@ -301,8 +325,8 @@ def run_evaluation(devset_dir: Path, part: str | None = None, errors: bool = Fal
     items = load_devset(Path(devset_dir), part)
     by_part: dict[str, list[Item]] = {}
     for item in items:
-        by_part.setdefault(item.split, []).append(item)
-    order = sorted(by_part, key=lambda p: (p != "train", p))
+        by_part.setdefault(item.part, []).append(item)
+    order = sorted(by_part, key=lambda p: (p != "train", p == HANDWRITTEN, p))
     return format_report({p: evaluate(by_part[p]) for p in order}, errors=errors)
 
 
@@ -334,7 +358,7 @@ def main(argv: list[str]) -> int:
         print(bench(Path(args[0]) if args else None))
         return 0
     if not args:
-        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval] [--errors] | --bench",
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten] [--errors] | --bench",
               file=sys.stderr)
         return 2
     if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier

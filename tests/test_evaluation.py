@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pipeline.evaluation import (
     Tally,
+    load_devset,
     locations_equal,
     norm_agency,
     norm_name,
@@ -100,3 +101,19 @@ def test_extraction_is_fast():
 
     ms = float(re.search(r"([\d.]+) ms per 1,000 words", bench(repeats=5)).group(1))
     assert ms < 60, ms
+
+
+def test_handwritten_items_are_their_own_part(tmp_path):
+    devset = _devset(tmp_path)
+    hand = devset / "handwritten"
+    (hand / "items").mkdir(parents=True)
+    (hand / "items" / "h01.json").write_text(json.dumps(
+        {"id": "h01", "split": "eval", "subject": "", "from": "", "in_reply_to": None, "text": "Out of office."}))
+    (hand / "truth.json").write_text(json.dumps({"h01": {
+        "kind": "other", "delegation_type": None, "general_categories": [], "activities": [], "flags": [],
+        "fields": {}, "present": {}, "completeness": {"status": "not_applicable", "missing": []}}}))
+    assert [i.id for i in load_devset(devset, "eval")] == ["001"]
+    assert [(i.id, i.split, i.part) for i in load_devset(devset, "handwritten")] == [("h01", "eval", "handwritten")]
+    report = run_evaluation(devset)
+    assert "train (n=1)" in report and "eval (n=1)" in report and "handwritten (n=1)" in report
+    assert "handwritten (n=1)" in run_evaluation(devset, part="handwritten")

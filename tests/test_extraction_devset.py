@@ -18,7 +18,7 @@ DEVSET = Path(__file__).resolve().parents[1] / "extractors" / "devset"
 
 
 def test_devset_size_and_split():
-    items = load_devset(DEVSET)
+    items = [i for i in load_devset(DEVSET) if i.source == "generated"]
     requests = [i for i in items if i.truth["kind"] == "delegation_request"]
     others = [i for i in items if i.truth["kind"] != "delegation_request"]
     assert len(requests) >= 80 and len(others) >= 20
@@ -32,6 +32,53 @@ def test_generator_is_deterministic(tmp_path):
     assert json.loads((tmp_path / "truth.json").read_text()) == json.loads((DEVSET / "truth.json").read_text())
     for path in (DEVSET / "items").glob("*.json"):
         assert (tmp_path / "items" / path.name).read_text() == path.read_text()
+
+
+KINDS = {"delegation_request", "follow_up", "other"}
+TYPES = {"general", "calnet_contract"}
+CATEGORIES = {"pbx_key_telephone", "ip_pbx_hybrid", "transport", "ivr_acd", "premise_based"}
+ACTIVITIES = ["project_planning", "design_development", "project_oversight", "installation", "operation_maintenance"]
+FLAGS = {"submitter_not_cio", "new_to_market", "complex_technical", "exemption_may_be_required",
+         "catalog_reference_missing"}
+VALUE_KEYS = {"agency", "submitter_name", "submitter_title", "timeframe", "locations", "contact_email", "contact_phone"}
+PRESENT_KEYS = {"project_scope", "project_purpose", "timeframe", "locations", "staff_qualifications",
+                "adverse_consequences", "justification", "products_services", "catalog_reference"}
+
+
+def test_handwritten_part_is_well_formed():
+    """The hand-written, held-out part: its size and the shape of its truth (no score floors: it is only measured)."""
+    folder = DEVSET / "handwritten"
+    items = load_devset(DEVSET, "handwritten")
+    requests = [i for i in items if i.truth["kind"] == "delegation_request"]
+    assert len(requests) >= 30 and len(items) - len(requests) >= 6
+    assert {p.stem for p in (folder / "items").glob("*.json")} == set(json.loads((folder / "truth.json").read_text()))
+    assert all(i.split == "eval" and i.source == "handwritten" and i.truth["split"] == "eval" for i in items)
+    assert not {i.id for i in items} & {i.id for i in load_devset(DEVSET) if i.source == "generated"}
+    for i in items:
+        t = i.truth
+        assert t["id"] == i.id and t["kind"] in KINDS and set(t["flags"]) <= FLAGS, i.id
+        assert t["flags"] == sorted(t["flags"]) and t["completeness"]["missing"] == sorted(t["completeness"]["missing"])
+        if t["kind"] != "delegation_request":
+            assert t["completeness"] == {"status": "not_applicable", "missing": []}, i.id
+            assert not (t["delegation_type"] or t["general_categories"] or t["activities"] or t["flags"]), i.id
+            continue
+        assert 80 <= len(i.text.split()) <= 600, i.id
+        assert t["delegation_type"] in TYPES and set(t["general_categories"]) <= CATEGORIES, i.id
+        assert bool(t["general_categories"]) == (t["delegation_type"] == "general"), i.id
+        assert t["activities"] and t["activities"] == sorted(t["activities"], key=ACTIVITIES.index), i.id
+        assert set(t["fields"]) == VALUE_KEYS and set(t["present"]) == PRESENT_KEYS, i.id
+        tf = t["fields"]["timeframe"]
+        assert (tf is None) == (not t["present"]["timeframe"]) and (t["fields"]["locations"] is None) == (
+            not t["present"]["locations"]), i.id
+        assert tf is None or set(tf) == {"start", "end"}, i.id
+        assert t["completeness"] == generate._completeness(t), i.id
+        assert ("catalog_reference_missing" in t["flags"]) == (
+            t["delegation_type"] == "calnet_contract" and not t["present"]["catalog_reference"]), i.id
+        if t["fields"]["submitter_title"] is not None:
+            assert ("submitter_not_cio" in t["flags"]) == (not t["title_is_cio"]), i.id
+    statuses = {i.truth["completeness"]["status"] for i in requests}
+    assert statuses == {"complete", "incomplete"}
+    assert any("submitter_not_cio" in i.truth["flags"] for i in requests)
 
 
 @cache
