@@ -194,16 +194,20 @@ class Mailbox:
             raise MailboxError("mailbox is not connected")
         return self.client
 
+    @contextlib.contextmanager
+    def _command(self, what: str) -> Iterator[IMAPClient]:
+        """Run IMAP commands: a lost connection is transient, a refusal by the server is not."""
+        try:
+            yield self._c()
+        except TRANSIENT as e:  # first: imaplib's abort is also an IMAPClientError
+            raise MailboxUnavailable(f"connection lost {what}: {type(e).__name__}") from e
+        except IMAPClientError as e:
+            raise MailboxError(f"server refused {what}: {e}") from e
+
     def select(self, folder: str) -> FolderState:
         """SELECT a folder (read-write, for moving) and return its UIDVALIDITY and UIDNEXT."""
-        try:
-            info = self._c().select_folder(folder)
-        except IMAPClientError as e:
-            raise MailboxError(f"cannot select folder {folder!r}: {e}") from e
-        except TRANSIENT as e:
-            raise MailboxUnavailable(
-                f"connection lost selecting {folder!r}: {type(e).__name__}"
-            ) from e
+        with self._command(f"selecting {folder!r}") as c:
+            info = c.select_folder(folder)
         uidnext = info.get(b"UIDNEXT")
         return FolderState(
             name=folder,
@@ -223,20 +227,16 @@ class Mailbox:
         return sorted(u for u in self._search(["UID", f"1:{last_uid}"]) if u <= last_uid)
 
     def _search(self, criteria: list[str]) -> list[int]:
-        try:
-            return [int(u) for u in self._c().search(criteria)]
-        except TRANSIENT as e:
-            raise MailboxUnavailable(f"connection lost during SEARCH: {type(e).__name__}") from e
+        with self._command("during SEARCH") as c:
+            return [int(u) for u in c.search(criteria)]
 
     def fetch(self, uids: list[int]) -> Iterator[tuple[int, bytes]]:
         """(uid, raw bytes) in UID order, in batches, with BODY.PEEK[] so nothing is marked seen."""
         size = self.cfg.batch_size
         for i in range(0, len(uids), size):
             batch = uids[i : i + size]
-            try:
-                data = self._c().fetch(batch, ["BODY.PEEK[]"])
-            except TRANSIENT as e:
-                raise MailboxUnavailable(f"connection lost during FETCH: {type(e).__name__}") from e
+            with self._command("during FETCH") as c:
+                data = c.fetch(batch, ["BODY.PEEK[]"])
             for uid in batch:
                 item = data.get(uid)
                 if item is None:
@@ -245,23 +245,15 @@ class Mailbox:
 
     def ensure_folder(self, folder: str) -> None:
         """Create a folder (and its parents, as the server needs) when missing."""
-        c = self._c()
-        try:
+        with self._command(f"creating {folder!r}") as c:
             if not c.folder_exists(folder):
                 c.create_folder(folder)
-        except TRANSIENT as e:
-            raise MailboxUnavailable(
-                f"connection lost creating {folder!r}: {type(e).__name__}"
-            ) from e
-        except IMAPClientError as e:
-            raise MailboxError(f"cannot create folder {folder!r}: {e}") from e
 
     def file(self, uids: list[int], folder: str) -> None:
         """Move messages to `folder`: MOVE where the server has it, else COPY + \\Deleted + UID EXPUNGE."""
         if not uids:
             return
-        c = self._c()
-        try:
+        with self._command(f"filing to {folder!r}") as c:
             if c.has_capability("MOVE"):
                 c.move(uids, folder)
             else:
@@ -271,12 +263,6 @@ class Mailbox:
                     c.uid_expunge(uids)
                 else:
                     c.expunge()
-        except TRANSIENT as e:
-            raise MailboxUnavailable(
-                f"connection lost filing to {folder!r}: {type(e).__name__}"
-            ) from e
-        except IMAPClientError as e:
-            raise MailboxError(f"cannot file messages to {folder!r}: {e}") from e
 
 
 def _safe_logout(client: IMAPClient) -> None:

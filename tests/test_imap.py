@@ -315,17 +315,45 @@ def test_oauth2_token_sources(monkeypatch: pytest.MonkeyPatch) -> None:
     from pipeline.settings import MailboxSettings
 
     monkeypatch.setenv("M365_TOKEN", "tok-from-env\n")
-    assert oauth2_token(MailboxSettings(auth="oauth2", oauth2_token_env="M365_TOKEN")) == "tok-from-env"
+    assert (
+        oauth2_token(MailboxSettings(auth="oauth2", oauth2_token_env="M365_TOKEN"))
+        == "tok-from-env"
+    )
     command = f"{sys.executable} -c \"print('tok-from-command')\""
-    assert oauth2_token(MailboxSettings(auth="oauth2", oauth2_token_command=command)) == "tok-from-command"
+    assert (
+        oauth2_token(MailboxSettings(auth="oauth2", oauth2_token_command=command))
+        == "tok-from-command"
+    )
     for cfg in (
         MailboxSettings(auth="oauth2", oauth2_token_env="UNSET_TOKEN_VARIABLE"),
-        MailboxSettings(auth="oauth2", oauth2_token_command=f"{sys.executable} -c \"import sys; sys.exit(3)\""),
+        MailboxSettings(
+            auth="oauth2", oauth2_token_command=f'{sys.executable} -c "import sys; sys.exit(3)"'
+        ),
         MailboxSettings(auth="oauth2"),
     ):
         with pytest.raises(MailboxAuthError):
             oauth2_token(cfg)
     # No shell: $(...) reaches echo as text and runs nothing.
-    shell = MailboxSettings(auth="oauth2", oauth2_token_command="echo $(touch /tmp/triage-shell-ran)")
+    shell = MailboxSettings(
+        auth="oauth2", oauth2_token_command="echo $(touch /tmp/triage-shell-ran)"
+    )
     assert oauth2_token(shell) == "$(touch /tmp/triage-shell-ran)"
     assert not Path("/tmp/triage-shell-ran").exists()
+
+
+@pytest.mark.parametrize("uidplus", [True, False])
+def test_filing_without_move_copies_flags_and_expunges(dovecot: Dovecot, uidplus: bool) -> None:
+    """Servers without MOVE: COPY + \\Deleted + UID EXPUNGE (or EXPUNGE without UIDPLUS), on Dovecot."""
+    from pipeline.imap import Mailbox
+
+    dovecot.append([text_message(i) for i in range(3)])
+    with Mailbox(load_settings().mailbox) as box:
+        real = box.client.has_capability
+        box.client.has_capability = lambda name: (
+            False if name in ("MOVE", *(() if uidplus else ("UIDPLUS",))) else real(name)
+        )  # type: ignore[method-assign]
+        box.ensure_folder("Triage/Processed")
+        box.select("INBOX")
+        box.file([1, 3], "Triage/Processed")
+    assert dovecot.uids("INBOX") == [2]
+    assert len(dovecot.uids("Triage/Processed")) == 2
