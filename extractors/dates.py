@@ -90,9 +90,13 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
     return None
 
 
-_DURATION = re.compile(r"\b(?:about|approximately|roughly|around)?\s*(\d{1,2}|six|twelve|eighteen|twenty-four|nine|three)\s+months?\b", re.I)
+_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
+    "eighteen nineteen twenty".split())}
+_WORDS.update({"twenty-four": 24, "thirty": 30, "thirty-six": 36, "forty-eight": 48})
+_DURATION = re.compile(r"\b(?:about|approximately|roughly|around)?\s*(\d{1,2}|"
+                       + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\s+months?\b", re.I)
 _DEADLINE = re.compile(r"\b(?:by|no later than|not later than|before|until|on or before|deadline(?: of)?)\s*(?:the end of\s*)?$", re.I)
-_WORDS = {"three": 3, "six": 6, "nine": 9, "twelve": 12, "eighteen": 18, "twenty-four": 24}
 
 
 def normalise_period(text: str) -> tuple[str | None, str | None]:

@@ -94,6 +94,27 @@ class _Read:
     doc: Doc
     sections: list[Section]
     cover_sheet: bool
+    original: str = ""
+    """The text as written (`segment.text` is its layout-normalised copy of the same length)."""
+
+
+_DOT_LEADER = re.compile(r"(?<=[^\W\d_])([ \t]*(?:\.[ \t]?){3,}[ \t]*)(?=\S)")
+_PIPE_ROW = re.compile(r"^([ \t]*)\|(.*)\|([ \t]*)$", re.M)
+
+
+def _pipe_row(m: re.Match[str]) -> str:
+    inner = m.group(2)
+    if re.fullmatch(r"[\s|:+-]*", inner):
+        return " " * len(m.group(0))  # the rule under a table's header
+    inner = inner.replace("|", ":", 1)
+    return m.group(1) + " " + inner + " " + m.group(3)
+
+
+def layout_text(text: str) -> str:
+    """A form's layouts as "Label: value" lines, keeping every offset: dot leaders ("Agency ........ DWR")
+    and pipe-table rows ("| Agency | DWR |") become "Agency:  DWR"."""
+    text = _DOT_LEADER.sub(lambda m: ":" + " " * (len(m.group(1)) - 1), text)
+    return _PIPE_ROW.sub(_pipe_row, text)
 
 
 @lru_cache(maxsize=1)
@@ -179,7 +200,7 @@ def _items(text: str) -> list[str]:
 
 
 def _evidence(r: _Read, start: int, end: int) -> Evidence:
-    snippet = r.segment.text[max(0, start) : end].strip()
+    snippet = (r.original or r.segment.text)[max(0, start) : end].strip()
     return Evidence(document=r.segment.document, page=r.segment.page, text=_clip(snippet)[:300])
 
 
@@ -188,9 +209,10 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     context = context or MessageContext()
     nlp = load_nlp()
     reads = []
-    for seg, doc in zip(segments, nlp.pipe(s.text for s in segments), strict=True):
+    laid_out = [Segment(s.document, s.page, layout_text(s.text)) for s in segments]
+    for seg, orig, doc in zip(laid_out, segments, nlp.pipe(s.text for s in laid_out), strict=True):
         cover = _is_cover_sheet(seg.text)
-        reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover))
+        reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover, orig.text))
 
     fields: dict[str, FieldValue] = {name: FieldValue() for name in FIELD_NAMES}
     extra: dict[str, FieldValue] = {}
@@ -218,6 +240,8 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     dtype = _delegation_type(scores, extra, categories, fields)
     if dtype == "calnet_contract":
         categories = []  # the general categories are those of General Delegations
+        if fields["products_services"].confidence == PROSE_PRODUCTS:
+            fields["products_services"] = FieldValue()  # a contract service names no equipment list
 
     _, title_cio = classify_title(fields["submitter_title"].value or "") if fields["submitter_title"].present else (None, None)
     flags: list[str] = []
@@ -276,7 +300,7 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
         return "other", "status question about an earlier request"
     if scores["marketing"] >= 2 and request < 2:
         return "other", "vendor marketing"
-    if (is_reply and (followup or found >= 1)) or (followup >= 2 and subject["followup"]):
+    if (is_reply and (followup or found >= 1 or not scores["request"])) or (followup >= 2 and subject["followup"]):
         return "follow_up", "reply or resubmission adding to an earlier request"
     if request >= 2 or found >= 4 or (request >= 1 and found >= 2):
         return "delegation_request", f"asks for delegation ({request:g} request cues, {found} request items found)"
@@ -402,9 +426,11 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     by_classifier: set[str] = set()
     places: list[tuple[_Read, str, int, int]] = []
     candidates: list[tuple[_Read, object, Counter[str]]] = []
+    assigned: dict[tuple[int, int], str] = {}  # (read, sentence start) -> the field its sentence went to
     for r in reads:
         if r.cover_sheet:
             continue
+        blocks = _address_blocks(r.segment.text)
         closing = _closing_offset(r.segment.text)
         cues = cue_spans(r.doc)
         for sent in r.doc.sents:
@@ -418,8 +444,10 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             if PROSE_ASSIGNMENT == "classifier":
                 score = Counter({k: v for k, v in score.items() if k == "products_services"})
             best = score.most_common(1)[0][0] if score else None
-            if best not in _NOT_PLACES:
-                # Places of the project, not those of the staff's past work or of a consequence.
+            if best not in _NOT_PLACES and not any(a <= sent.start_char < b for a, b in blocks) \
+                    and not _PAST_WORK.search(text):
+                # Places of the project, not those of the staff's past work or of a consequence,
+                # nor of a letterhead's or the recipient's address.
                 for ent in sent.ents:
                     if ent.label_ == "CA_PLACE":
                         places.append((r, ent.text, sent.start_char, sent.end_char))
@@ -443,12 +471,15 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
         if score:
             best = max(score, key=lambda k: (score[k] + CLASSIFIER_WEIGHT * (cats or {}).get(k, 0.0)))
             picked[best].append((score[best], r, sent))
+            assigned[(id(r), sent.start_char)] = best
         elif sure:
             label, p = max(sure.items(), key=lambda kv: kv[1])
             if label == "timeframe" and not find_periods(_HEADER_DATES.sub("", sent.text)):
                 continue
             picked[label].append((p, r, sent))
             by_classifier.add(label)
+            assigned[(id(r), sent.start_char)] = label
+    places = [(r, place, a, b) for r, place, a, b in places if assigned.get((id(r), a)) not in _NOT_PLACES]
 
     for name, hits in picked.items():
         if fields[name].present or not hits:
@@ -470,6 +501,11 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             value = _clip(text)
         fields[name] = FieldValue(value=value, confidence=confidence, evidence=evidence)
 
+    if not fields["project_scope"].present:
+        _scope_from_request(reads, fields)
+    if not fields["products_services"].present:
+        _products_from_prose(reads, fields)
+
     if not fields["locations"].present and places:
         seen: dict[str, tuple[_Read, int, int]] = {}
         for r, place, a, b in places:
@@ -484,6 +520,81 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 confidence=0.6,
                 evidence=[_evidence(r, a, b) for r, a, b in list(seen.values())[:3]],
             )
+
+
+_PAST_WORK = re.compile(
+    r"\b(?:(?:have|has|had) (?:done|installed|replaced|built|converted|upgraded|designed|deployed|completed|delivered)"
+    r"|(?:did|done|ran|run) the same|last (?:year|spring|summer|fall|winter)|previously|in (?:19|20)\d\d,)\b", re.I)
+"""A sentence about work already done (the staff's experience): its places are not the project's."""
+_ADDRESS_MARK = re.compile(
+    r"\b(?:p\.?\s?o\.?\s*box|(?:CA|California)\s+\d{5}(?:-\d{4})?|attn\b|program chief)|^\s*(?:to|cc)\s*:", re.I | re.M)
+
+
+def _address_blocks(text: str) -> list[tuple[int, int]]:
+    """Letterhead and recipient blocks: short-lined paragraphs with a postal code, a P.O. box, "To:"
+    or "Attn"; places in them are where the letter was written or sent, not where the work is."""
+    out = []
+    for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text):
+        block = m.group(0)
+        lines = [ln for ln in block.splitlines() if ln.strip()]
+        if len(lines) <= 7 and all(len(ln.split()) <= 10 for ln in lines) and _ADDRESS_MARK.search(block):
+            out.append((m.start(), m.end()))
+    return out
+
+
+PROSE_PRODUCTS = 0.5
+"""Confidence of products read from a prose sentence that names equipment with a count or a make."""
+
+
+def _products_from_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+    """Equipment named in prose ("a new Avaya system with 210 stations and voicemail") when no list states it:
+    sentences with two equipment words, or one with a quantity, outside staff and consequence sentences."""
+    hits = []
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        closing = _closing_offset(r.segment.text)
+        spans = cue_spans(r.doc)
+        for sent in r.doc.sents:
+            if sent.start_char >= closing or _in_sections(r, sent.start_char) or _PAST_WORK.search(sent.text):
+                continue
+            labels = Counter(sp.label_ for sp, _w in spans if sent.start_char <= sp.start_char < sent.end_char)
+            if any(labels[f] for f in _NOT_REQUESTED):
+                continue
+            n = labels["products_services"]
+            if n >= 2 or (n == 1 and re.search(r"\b\d{1,4}\b(?![/:-])", sent.text)):
+                hits.append((r, sent))
+    if hits:
+        fields["products_services"] = FieldValue(
+            value=[_clip(s.text.strip()) for _r, s in hits[:4]], confidence=PROSE_PRODUCTS,
+            evidence=[_evidence(r, s.start_char, s.end_char) for r, s in hits[:3]])
+
+
+REQUEST_SCOPE = 0.5
+"""Confidence of a project scope read from the sentence that asks for delegation."""
+_ASK_FOR = re.compile(
+    r"\bdelegation\b(?:\s+(?:approval|authority))?\s+(?:(?:so (?:that )?)?(?:we|the \w+) (?:can|may|could) |to |for )"
+    r"(?!(?:the following|these|all|each|one or more)\b)(?P<what>(?:\S+\s+){3,}\S+)", re.I)
+
+
+def _scope_from_request(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+    """The sentence that asks for delegation "to replace the PBX at X" states the project when nothing else does."""
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        closing = _closing_offset(r.segment.text)
+        for sent in r.doc.sents:
+            if sent.start_char >= closing or _in_sections(r, sent.start_char):
+                continue
+            m = _ASK_FOR.search(sent.text)
+            if not m or not re.search(r"\brequest|\bseek|\bask|\bapply|\bapprov|\bneed|\bwould like", sent.text, re.I):
+                continue
+            if re.search(r"\bactivit|\bplanning\b.*\binstallation\b", m.group("what"), re.I) and \
+                    len(m.group("what").split()) < 12:
+                continue
+            fields["project_scope"] = FieldValue(value=_clip(sent.text.strip()), confidence=REQUEST_SCOPE,
+                                                 evidence=[_evidence(r, sent.start_char, sent.end_char)])
+            return
 
 
 _HEADER_DATES = re.compile(r"^[ \t]*(?:date|sent|dated)[ \t]*:.*$", re.I | re.M)
@@ -558,7 +669,12 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
     for r in reversed(reads):
         if r.cover_sheet or (fields["submitter_name"].present and fields["submitter_title"].present):
             continue
-        lines = r.segment.text.splitlines()
+        text = r.segment.text
+        fwd = _FORWARDED.search(text)
+        if fwd and _title_in_text(text[: fwd.start()]) and _ADOPTS.search(text[: fwd.start()]) \
+                and not re.search(r"\bon behalf of\b", text[: fwd.start()], re.I):
+            text = text[: fwd.start()]  # a write-up forwarded as one's own request: the forwarder signs it
+        lines = text.splitlines()
         offsets = [0]
         for ln in lines:
             offsets.append(offsets[-1] + len(ln) + 1)
@@ -605,7 +721,19 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
                 evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
 
 
-_MEMO_FROM = re.compile(r"^[ \t]*from[ \t]*:[ \t]*(?P<who>[^\n<]+?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.I | re.M)
+_FORWARDED = re.compile(
+    r"^[ \t>]*(?:-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:)", re.I | re.M)
+
+
+_ADOPTS = re.compile(r"\b(?:concur|approve|accept|endorse|our request|as (?:the|our) \w+(?: \w+)?'s request)\b", re.I)
+"""What one writes above a staff write-up one forwards as the agency's own request."""
+
+
+def _title_in_text(text: str) -> bool:
+    return any(_title_in(ln.strip()) for ln in text.splitlines() if ln.strip())
+
+
+_MEMO_FROM = re.compile(r"^[ \t]*(?:from|contact|submitted by|requested by|prepared by)[ \t]*:[ \t]*(?P<who>[^\n<]+?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.I | re.M)
 
 
 def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
@@ -626,7 +754,20 @@ def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             title = next((t for p in parts[1:] if (t := _title_in(p))), None)
             if title and not fields["submitter_title"].present:
                 fields["submitter_title"] = FieldValue(value=title, confidence=0.65, evidence=ev)
-            return
+            break
+    if fields["submitter_name"].present and not fields["submitter_title"].present:
+        # The name on a line of its own with the title on the next ("Diane Wu" / "Chief Information Officer").
+        want = _norm(fields["submitter_name"].value)
+        for r in reads:
+            lines = r.segment.text.splitlines(keepends=True)
+            offset = 0
+            for ln, nxt in zip(lines, lines[1:]):
+                title = _title_in(nxt.strip())
+                if _norm(ln) == want and title and title == nxt.strip(" ,.\n"):
+                    fields["submitter_title"] = FieldValue(
+                        value=title, confidence=0.65, evidence=[_evidence(r, offset, offset + len(ln) + len(nxt))])
+                    return
+                offset += len(ln)
 
 
 def _norm(value: object) -> str:

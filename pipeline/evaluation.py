@@ -1,10 +1,12 @@
 """Measure extraction on the labelled development set (extractors/devset/), part by part.
 
-    .venv/bin/python -m pipeline.evaluation extractors/devset [--part train|eval|handwritten] [--errors]
-        [--prose both|cues|classifier]
+    .venv/bin/python -m pipeline.evaluation extractors/devset [--part train|eval|handwritten_train|handwritten]
+        [--errors] [--prose both|cues|classifier]
     .venv/bin/python -m pipeline.evaluation --bench
 
 Parts: "train" and "eval" are the generated items (`items/`, `truth.json`) of that split;
+"handwritten_train" is the hand-written training set under `handwritten_train/` (its own `items/` and
+`truth.json`, every item tagged split "train": patterns and the sentence classifier may be tuned on it);
 "handwritten" is the hand-written set under `handwritten/` (its own `items/` and `truth.json`,
 every item tagged split "eval": held out, only ever measured).
 """
@@ -46,8 +48,8 @@ class Item:
 
     @property
     def part(self) -> str:
-        """The part it is reported in: its split for generated items, "handwritten" for hand-written ones."""
-        return HANDWRITTEN if self.source == HANDWRITTEN else self.split
+        """The part it is reported in: its split for generated items, else the folder it came from."""
+        return self.source if self.source in HANDWRITTEN_PARTS else self.split
 
 
 @dataclass
@@ -108,6 +110,9 @@ class Metrics:
 
 HANDWRITTEN = "handwritten"
 """The part (and the folder under the development set) of the hand-written, held-out items."""
+HANDWRITTEN_TRAIN = "handwritten_train"
+"""The part (and the folder) of the hand-written items written for tuning (split "train")."""
+HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, HANDWRITTEN)
 
 
 def _read_items(folder: Path, source: str) -> list[Item]:
@@ -123,14 +128,17 @@ def _read_items(folder: Path, source: str) -> list[Item]:
 
 
 def load_devset(devset_dir: Path, part: str | None = None) -> list[Item]:
-    """The items of a development set, optionally of one part ("train", "eval" or "handwritten").
+    """The items of a development set, optionally of one part ("train", "eval", "handwritten_train" or
+    "handwritten").
 
     The generated items are `items/*.json` with `truth.json`; the hand-written ones, when the set has
-    them, are `handwritten/items/*.json` with `handwritten/truth.json`.
+    them, are `handwritten_train/items/*.json` with `handwritten_train/truth.json` (for tuning) and
+    `handwritten/items/*.json` with `handwritten/truth.json` (held out).
     """
     items = _read_items(devset_dir, "generated")
-    if (devset_dir / HANDWRITTEN / "truth.json").is_file():
-        items += _read_items(devset_dir / HANDWRITTEN, HANDWRITTEN)
+    for folder in HANDWRITTEN_PARTS:
+        if (devset_dir / folder / "truth.json").is_file():
+            items += _read_items(devset_dir / folder, folder)
     return [i for i in items if not part or i.part == part]
 
 
@@ -326,7 +334,7 @@ def run_evaluation(devset_dir: Path, part: str | None = None, errors: bool = Fal
     by_part: dict[str, list[Item]] = {}
     for item in items:
         by_part.setdefault(item.part, []).append(item)
-    order = sorted(by_part, key=lambda p: (p != "train", p == HANDWRITTEN, p))
+    order = sorted(by_part, key=lambda p: (p != "train", p == HANDWRITTEN, p == HANDWRITTEN_TRAIN, p))
     return format_report({p: evaluate(by_part[p]) for p in order}, errors=errors)
 
 
@@ -358,7 +366,7 @@ def main(argv: list[str]) -> int:
         print(bench(Path(args[0]) if args else None))
         return 0
     if not args:
-        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten] [--errors] | --bench",
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten] [--errors] | --bench",
               file=sys.stderr)
         return 2
     if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier

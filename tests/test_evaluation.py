@@ -117,3 +117,23 @@ def test_handwritten_items_are_their_own_part(tmp_path):
     report = run_evaluation(devset)
     assert "train (n=1)" in report and "eval (n=1)" in report and "handwritten (n=1)" in report
     assert "handwritten (n=1)" in run_evaluation(devset, part="handwritten")
+
+
+def test_handwritten_train_items_are_their_own_part(tmp_path):
+    devset = _devset(tmp_path)
+    hand = devset / "handwritten_train"
+    (hand / "items").mkdir(parents=True)
+    (hand / "items" / "t01.json").write_text(json.dumps(
+        {"id": "t01", "split": "train", "subject": "", "from": "", "in_reply_to": None, "text": "Out of office."}))
+    (hand / "truth.json").write_text(json.dumps({"t01": {
+        "kind": "other", "delegation_type": None, "general_categories": [], "activities": [], "flags": [],
+        "fields": {}, "present": {}, "completeness": {"status": "not_applicable", "missing": []}}}))
+    assert [i.id for i in load_devset(devset, "train")] == ["000"] or all(
+        i.part == "train" for i in load_devset(devset, "train"))
+    assert [(i.id, i.part) for i in load_devset(devset, "handwritten_train")] == [("t01", "handwritten_train")]
+    assert "handwritten_train (n=1)" in run_evaluation(devset)
+
+
+def test_the_repository_has_a_handwritten_training_part():
+    items = load_devset(Path(__file__).parents[1] / "extractors" / "devset", "handwritten_train")
+    assert len(items) >= 30 and all(i.split == "train" for i in items)

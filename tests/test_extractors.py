@@ -504,3 +504,18 @@ def test_pipeline_runs_only_what_extraction_reads():
 
     names = load_nlp().pipe_names
     assert "senter" in names and not {"parser", "ner", "tagger", "tok2vec"} & set(names)
+
+
+def test_layout_text_keeps_offsets_and_reads_dot_leaders_and_pipe_rows():
+    from extractors.fields import layout_text
+
+    text = "Agency ........ Department of Water Resources\n| Item | Response |\n|---|---|\n| When | Q1 2027 |\n"
+    out = layout_text(text)
+    assert len(out) == len(text)
+    assert "Agency:" in out and "When : Q1 2027" in out
+
+
+def test_duration_in_words_ends_the_period():
+    from extractors.dates import normalise_period
+
+    assert normalise_period("begin in March 2027 and run for fourteen months") == ("2027-03-01", "2028-04-30")
