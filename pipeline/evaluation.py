@@ -291,10 +291,11 @@ def format_report(parts: dict[str, Metrics], errors: bool = False) -> str:
     sums = {p: summary(m) for p, m in parts.items()}
     w = 30
     lines = ["Extraction on the development set", ""]
-    lines.append(f"{'':{w}}" + "".join(f"{p + f' (n={m.n})':>20}" for p, m in parts.items()) + "   target")
+    col = max(20, *(len(f"{p} (n={m.n})") + 2 for p, m in parts.items()))
+    lines.append(f"{'':{w}}" + "".join(f"{p + f' (n={m.n})':>{col}}" for p, m in parts.items()) + "   target")
     for key in sums[names[0]]:
         target = f"   >= {TARGETS[key]:.2f}" if key in TARGETS else ""
-        lines.append(f"{key:{w}}" + "".join(f"{sums[p][key]:>20.3f}" for p in names) + target)
+        lines.append(f"{key:{w}}" + "".join(f"{sums[p][key]:>{col}.3f}" for p in names) + target)
     lines += ["", "Presence of each field (requests only): precision / recall / F1"]
     for name in PRESENCE_FIELDS:
         row = f"  {name:{w - 2}}"
