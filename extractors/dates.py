@@ -99,6 +99,12 @@ _DURATION = re.compile(r"\b(?:about|approximately|roughly|around)?\s*(\d{1,2}|"
 _DEADLINE = re.compile(r"\b(?:by|no later than|not later than|before|until|on or before|deadline(?: of)?)\s*(?:the end of\s*)?$", re.I)
 
 
+_START_ONLY = re.compile(
+    r"\b(?:start\w*|begin\w*|commenc\w*|from|effective|on or after|as of|kick\w*|go[- ]live|after)\b[^.;]*$", re.I)
+"""Words before a single day that make it a start date only; any other single day ("the week of
+October 19, 2026", "on March 3, 2027") is both the start and the end."""
+
+
 def normalise_period(text: str) -> tuple[str | None, str | None]:
     """ISO (start, end) of the period a text describes: first date's start, last date's end.
 
@@ -120,7 +126,9 @@ def normalise_period(text: str) -> tuple[str | None, str | None]:
             y, m0 = divmod(start.year * 12 + start.month - 1 + n - 1, 12)
             end = _last_day(y, m0 + 1)
         else:
-            end = periods[0][2] if periods[0][2] != start else None
+            end = periods[0][2]
+            if end == start and _START_ONLY.search(text[: periods[0][0]]):
+                end = None  # "beginning July 1, 2026": a start with no end
     if end is not None and end < start:
         start, end = end, start
     return start.isoformat(), end.isoformat() if end else None

@@ -164,24 +164,26 @@ _NOT_REQUESTED = ("staff_qualifications", "adverse_consequences")
 """Items that name equipment without asking for it: the staff's past projects, what fails if denied."""
 
 
-def _category_scores(reads: list[_Read]) -> Counter[str]:
-    """Category cues in what is requested: not in a section or a sentence about staff or consequences."""
+def _category_scores(reads: list[_Read], prefix: str = "cat:",
+                     not_requested: tuple[str, ...] = _NOT_REQUESTED) -> Counter[str]:
+    """Category (or activity) cues in what is requested: not in a section or a sentence about staff or
+    consequences (for activities, nor in a schedule's "installation is planned for ...")."""
     scores: Counter[str] = Counter()
     for r in reads:
         if r.cover_sheet:
             continue
         spans = cue_spans(r.doc)
         for span, weight in spans:
-            if not span.label_.startswith("cat:"):
+            if not span.label_.startswith(prefix):
                 continue
-            if any(s.start <= span.start_char < s.end and s.field in _NOT_REQUESTED for s in r.sections):
+            if any(s.start <= span.start_char < s.end and s.field in not_requested for s in r.sections):
                 continue
             sent = span.sent
             about: Counter[str] = Counter()
             for other, w in spans:
                 if sent.start_char <= other.start_char < sent.end_char and other.label_ in _PROSE_FIELDS:
                     about[other.label_] += w
-            if about and about.most_common(1)[0][0] in _NOT_REQUESTED:
+            if about and about.most_common(1)[0][0] in not_requested:
                 continue
             scores[span.label_] += weight
     return scores
@@ -235,8 +237,9 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     if "activities" in extra:
         activities = _activities_from(str(extra["activities"].value))
     else:
+        requested = _category_scores(reads, prefix="act:", not_requested=_NOT_REQUESTED + ("timeframe",))
         activities = _activities_from(" ".join(_request_sentences(reads))) or [
-            a for a in ACTIVITIES if scores[f"act:{a}"] > 0]
+            a for a in ACTIVITIES if requested[f"act:{a}"] > 0]
     dtype = _delegation_type(scores, extra, categories, fields)
     if dtype == "calnet_contract":
         categories = []  # the general categories are those of General Delegations
@@ -300,7 +303,9 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
         return "other", "status question about an earlier request"
     if scores["marketing"] >= 2 and request < 2:
         return "other", "vendor marketing"
-    if (is_reply and (followup or found >= 1 or not scores["request"])) or (followup >= 2 and subject["followup"]):
+    # A reply counts as a follow-up when it adds request items or says it answers or resubmits;
+    # a reply that only thanks or acknowledges is not one.
+    if (is_reply and (followup or found >= 1)) or (followup >= 2 and subject["followup"]):
         return "follow_up", "reply or resubmission adding to an earlier request"
     if request >= 2 or found >= 4 or (request >= 1 and found >= 2):
         return "delegation_request", f"asks for delegation ({request:g} request cues, {found} request items found)"
@@ -480,6 +485,9 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             by_classifier.add(label)
             assigned[(id(r), sent.start_char)] = label
     places = [(r, place, a, b) for r, place, a, b in places if assigned.get((id(r), a)) not in _NOT_PLACES]
+    if any(assigned.get((id(r), a)) != "project_purpose" for r, _p, a, _b in places):
+        # A place in the purpose ("to call the Sacramento lab") is not a site when the project names its sites.
+        places = [(r, place, a, b) for r, place, a, b in places if assigned.get((id(r), a)) != "project_purpose"]
 
     for name, hits in picked.items():
         if fields[name].present or not hits:

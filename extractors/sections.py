@@ -12,9 +12,9 @@ from extractors.nlp import read_jsonl
 
 # A label is the head of a line: bullets and numbering, then words, then a separator.
 _LINE_HEAD = re.compile(
-    r"^(?P<lead>[ \t]*(?:[*•>\-–—]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)])?[ \t]*)"
+    r"^(?P<lead>[ \t]*(?:[*•>\-–—]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|[IVX]{1,4}\.(?=[ \t]))?[ \t]*)"
     r"(?P<head>[^\W\d_](?:[^\W_]|[ /&,'()\-]){0,80}?)"  # letters of any script: a fax's "Tímeline"
-    r"[ \t]*(?P<sep>:|\s[-–—]\s|[–—]\s|\s[–—]|$)"
+    r"[ \t]*(?P<sep>\?[ \t]*:?|:|\s[-–—]\s|[–—]\s|\s[–—]|$)"
 )
 _PAREN = re.compile(r"\([^)]*\)")
 # Single words that name a section only when a separator follows, never as a bare heading.
@@ -52,7 +52,7 @@ def normalise_label(head: str) -> str:
     head = _PAREN.sub(" ", head.lower())
     head = re.sub(r"\s*/\s*", "/", head)
     head = re.sub(r"\s*&\s*", " and ", head)
-    return re.sub(r"\s+", " ", head).strip(" ,.-")
+    return re.sub(r"\s+", " ", head).strip(" ,.-?")
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +106,7 @@ def find_sections(text: str) -> list[Section]:
     label is none of ours ends the section before it and starts an UNKNOWN one.
     """
     heads: list[tuple[int, str, str, int, bool]] = []  # (label start, field, label, body start, inline)
+    bullets: dict[int, str] = {}  # label start -> its line's bullet lead, for a label inside a bulleted item
     others: list[tuple[int, str, str, int, bool]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -116,8 +117,11 @@ def find_sections(text: str) -> list[Section]:
             bare = m.group("sep") == ""
             head = (offset + m.start("head"), field or UNKNOWN, m.group("head").strip(), offset + m.end(),
                     not bare and bool(line[m.end():].strip()))
-            if field and not (bare and (label in _WEAK or len(label.split()) > 8)):
+            outline = bool(re.match(r"[ \t]*[IVX]{1,4}\.", m.group("lead")))  # an outline's "V. Staff" heading
+            if field and not (bare and ((label in _WEAK and not outline) or len(label.split()) > 8)):
                 heads.append(head)
+                if re.match(r"[ \t]*[*•\-–—][ \t]", m.group("lead") + " "):
+                    bullets[head[0]] = m.group("lead")
             elif not field and m.group("sep").strip() == ":" and _OTHER_HEAD.match(m.group("head").strip()):
                 others.append(head)
         offset += len(line)
@@ -128,12 +132,24 @@ def find_sections(text: str) -> list[Section]:
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
         # The next label's bullet belongs to it, not to this section.
         body = _cut_at_paragraph(_cut_at_closing(text[body_start:stop]))
+        if start in bullets and inline:
+            body = _cut_at_sibling_bullet(body, bullets[start])
         if inline:
             body = _cut_at_new_sentence(body)
             body = _cut_in_paragraph(body, always=field in _ONE_SENTENCE)
         sections.append(Section(field=field, label=label, text=_tidy(body), start=start,
                                 end=body_start + len(body)))
     return sections
+
+
+def _cut_at_sibling_bullet(body: str, lead: str) -> str:
+    """A label inside a bulleted item ("- equipment: a, b, c") labels that item only: the next bullet
+    at the same indentation is another item of the list."""
+    indent = len(lead) - len(lead.lstrip(" \t"))
+    for m in re.finditer(r"\n([ \t]*)[*•\-–—][ \t]", body):
+        if len(m.group(1)) <= indent:
+            return body[: m.start() + 1]
+    return body
 
 
 def _tidy(body: str) -> str:

@@ -519,3 +519,42 @@ def test_duration_in_words_ends_the_period():
     from extractors.dates import normalise_period
 
     assert normalise_period("begin in March 2027 and run for fourteen months") == ("2027-03-01", "2028-04-30")
+
+
+def test_a_label_inside_a_bullet_labels_that_bullet_only():
+    text = ("DIR is requesting general delegation for the Eureka district office:\n\n"
+            "- replace the key system with a new key telephone system, 12 stations\n"
+            "- equipment: key system cabinet, 12 handsets, voicemail card\n"
+            "- our field IT techs replaced key systems in Fresno and Salinas in 2025\n"
+            "- if denied, accident reports may go unanswered\n")
+    x = extract([Segment("body.txt", None, text)])
+    assert x.fields["products_services"].value == ["key system cabinet, 12 handsets, voicemail card"]
+    assert x.fields["staff_qualifications"].present and x.fields["adverse_consequences"].present
+
+
+def test_questions_are_labels():
+    from extractors.sections import find_sections
+
+    text = "Describe the project: replace the PBX.\nWhy is it needed? The PBX fails weekly.\n"
+    assert [s.field for s in find_sections(text)] == ["project_scope", "project_purpose"]
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("Installation is planned for the week of October 19, 2026.", ("2026-10-19", "2026-10-19")),
+    ("Start: July 1, 2026.", ("2026-07-01", None)),
+])
+def test_a_single_day_is_start_and_end_unless_it_is_a_start(text, period):
+    assert normalise_period(text) == period
+
+
+def test_a_phone_system_only_mentioned_is_no_pbx_request():
+    text = ("We request General Delegation to install a premise-based paging system at our Salinas center, "
+            "with integration with the building's phone system.\n")
+    x = extract([Segment("body.txt", None, text)])
+    assert "pbx_key_telephone" not in x.general_categories
+
+
+def test_a_reply_that_only_thanks_is_not_a_follow_up():
+    ctx = MessageContext(subject="RE: Oroville microwave", in_reply_to="<a@b>")
+    x = extract([Segment("body.txt", None, "Thanks, got it.\n\nTom\n")], ctx)
+    assert x.kind == "other"
