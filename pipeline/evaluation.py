@@ -296,28 +296,20 @@ def format_report(parts: dict[str, Metrics], errors: bool = False) -> str:
     for key in sums[names[0]]:
         target = f"   >= {TARGETS[key]:.2f}" if key in TARGETS else ""
         lines.append(f"{key:{w}}" + "".join(f"{sums[p][key]:>{col}.3f}" for p in names) + target)
-    lines += ["", "Presence of each field (requests only): precision / recall / F1"]
-    for name in PRESENCE_FIELDS:
-        row = f"  {name:{w - 2}}"
-        for p in names:
-            t = parts[p].presence[name]
-            row += f"{f'{t.precision:.2f} / {t.recall:.2f} / {t.f1:.2f}':>22}"
-        lines.append(row)
-    lines += ["", "Value accuracy (normalised; where the true value is known)"]
-    for name in VALUE_FIELDS:
-        row = f"  {name:{w - 2}}"
-        for p in names:
-            vs = parts[p].values[name]
-            row += f"{f'{_acc(vs):.3f} ({sum(vs)}/{len(vs)})':>22}"
-        lines.append(row)
-    lines += ["", "Flags: precision / recall / F1"]
-    all_flags = sorted({f for m in parts.values() for f in m.flags})
-    for flag in all_flags:
-        row = f"  {flag:{w - 2}}"
-        for p in names:
-            t = parts[p].flags[flag]
-            row += f"{f'{t.precision:.2f} / {t.recall:.2f} / {t.f1:.2f}':>22}"
-        lines.append(row)
+    def table(title: str, keys: list[str], cell) -> None:
+        lines.extend(["", title])
+        for key in keys:
+            lines.append(f"  {key:{w - 2}}" + "".join(f"{cell(parts[p], key):>{col}}" for p in names))
+
+    def prf(t) -> str:
+        return f"{t.precision:.2f} / {t.recall:.2f} / {t.f1:.2f}"
+
+    table("Presence of each field (requests only): precision / recall / F1", list(PRESENCE_FIELDS),
+          lambda m, k: prf(m.presence[k]))
+    table("Value accuracy (normalised; where the true value is known)", list(VALUE_FIELDS),
+          lambda m, k: f"{_acc(m.values[k]):.3f} ({sum(m.values[k])}/{len(m.values[k])})")
+    table("Flags: precision / recall / F1", sorted({f for m in parts.values() for f in m.flags}),
+          lambda m, k: prf(m.flags[k]))
     lines += ["", f"Confidence: value accuracy at confidence >= {CONFIDENCE_THRESHOLD} vs below"]
     for p in names:
         m = parts[p]
