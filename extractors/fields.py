@@ -35,7 +35,7 @@ LABELLED = 0.9
 """Confidence of a value read from a labelled section."""
 CLASSIFIED = 0.55
 """Confidence of a value the sentence classifier assigned at its threshold (up to 0.75 when it is sure)."""
-CLASSIFIER_MIN = 0.6
+CLASSIFIER_MIN = 0.3
 """The classifier's probability below which a sentence is left unassigned."""
 CLASSIFIER_WEIGHT = 1.5
 """How much the classifier's probability adds to a label's cue score when cues disagree."""
@@ -110,10 +110,48 @@ def _pipe_row(m: re.Match[str]) -> str:
     return m.group(1) + " " + inner + " " + m.group(3)
 
 
+_OCR_WORD = re.compile(r"(?<![\w@./:])[A-Za-z01]*(?:[A-Za-z][01]|[01][A-Za-z])[A-Za-z01]*(?![\w@]|\.\w|://)")
+_CODE_LIKE = re.compile(r"^[A-Z]{1,4}[01]+$|^[01]+(?i:st|nd|rd|th|am|pm|k|m|g|mb|gb|kb|mbps|gbps|ft|x|s)$")
+OCR_REPAIR_MIN = 3
+"""Words with 0/1 for o/l a text must have before any is repaired (a clean text's "T1" or "10am" stay)."""
+
+
+def _ocr_word(m: re.Match[str]) -> str:
+    word = m.group(0)
+    if word in ("CI0", "C10", "CT0"):
+        return word.replace("10", "IO").replace("0", "O")  # "CI0" is the title, not a code
+    letters = sum(c.isalpha() for c in word)
+    if _CODE_LIKE.match(word) or letters < len(word) - letters:
+        return word
+    upper = word.isupper() or all(c.isupper() for c in word if c.isalpha())
+    return word.translate(str.maketrans("01", "OI") if upper else str.maketrans("01", "ol"))
+
+
+def repair_ocr(text: str) -> str:
+    """A fax's "De1egation 0f F00D" read as "Delegation of FOOD", keeping every offset; a text with
+    fewer than OCR_REPAIR_MIN such words (a model number, an ordinal) is left as it is."""
+    found = [m for m in _OCR_WORD.finditer(text) if _ocr_word(m) != m.group(0)]
+    if len(found) < OCR_REPAIR_MIN:
+        return text
+    return _OCR_WORD.sub(_ocr_word, text)
+
+
+_TAB_ROW = re.compile(r"^([ \t]*[^\W\d_][^\t\n]{0,60}?)(\t+)(?=\S)", re.M)
+TAB_ROWS = 3
+"""Lines of "Label<TAB>answer" a text needs before its tab columns are read as a form."""
+
+
+def _tab_rows(text: str) -> str:
+    if len(_TAB_ROW.findall(text)) < TAB_ROWS:
+        return text
+    return _TAB_ROW.sub(lambda m: m.group(1) + ":" + " " * (len(m.group(2)) - 1), text)
+
+
 def layout_text(text: str) -> str:
     """A form's layouts as "Label: value" lines, keeping every offset: dot leaders ("Agency ........ DWR")
-    and pipe-table rows ("| Agency | DWR |") become "Agency:  DWR"."""
-    text = _DOT_LEADER.sub(lambda m: ":" + " " * (len(m.group(1)) - 1), text)
+    pipe-table rows ("| Agency | DWR |") and tab columns ("Agency<TAB>DWR") become "Agency:  DWR";
+    OCR's 0/1 for o/l inside words undone."""
+    text = _DOT_LEADER.sub(lambda m: ":" + " " * (len(m.group(1)) - 1), _tab_rows(repair_ocr(text)))
     return _PIPE_ROW.sub(_pipe_row, text)
 
 
@@ -135,10 +173,13 @@ def _agencies() -> tuple[dict[str, dict], dict[str, str]]:
 
 
 def classify_title(title: str) -> tuple[str | None, bool | None]:
-    """The title pattern a title matches (longest first) and whether it is CIO-equivalent."""
-    for pattern, name, cio in _titles():
-        if pattern.search(title):
-            return name, cio
+    """The title pattern a title matches (longest first) and whether it is CIO-equivalent; a fax's
+    "Chief lnforrnation 0fficer" or "CI0" is read as "Chief Information Officer" or "CIO"."""
+    folded = re.sub(r"\bCI0\b", "CIO", fold_ocr(title).replace("rn", "m"))
+    for text in (folded, title):
+        for pattern, name, cio in _titles():
+            if pattern.search(text):
+                return name, cio
     return None, None
 
 
@@ -146,6 +187,25 @@ def _is_cover_sheet(text: str) -> bool:
     head = text[:1500].lower()
     hits = sum(k in head for k in ("fax", "cover", "pages", "to:", "from:", "fax number", "fax:"))
     return ("cover" in head or "transmittal" in head) and hits >= 4
+
+
+_COVER_END = re.compile(r"^[ \t]*(?:pages?\b[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$", re.I | re.M)
+COVER_BODY_WORDS = 60
+"""Words a fax cover sheet's page must carry after its cover block to be read as a request too."""
+
+
+def _split_cover(seg: Segment) -> list[Segment]:
+    """A cover sheet with the request typed below it: the cover block and the body, read apart.
+
+    The cover block ends at its last "Pages: N" line or rule line in the first part of the page."""
+    if not _is_cover_sheet(seg.text):
+        return [seg]
+    ends = [m.end() for m in _COVER_END.finditer(seg.text[:2000])]
+    if not ends or len(seg.text[ends[-1]:].split()) < COVER_BODY_WORDS:
+        return [seg]
+    cut = ends[-1]
+    return [Segment(seg.document, seg.page, seg.text[:cut]),
+            Segment(seg.document, seg.page, " " * cut + seg.text[cut:])]
 
 
 def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
@@ -211,6 +271,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     context = context or MessageContext()
     nlp = load_nlp()
     reads = []
+    segments = [part for s in segments for part in _split_cover(s)]
     laid_out = [Segment(s.document, s.page, layout_text(s.text)) for s in segments]
     for seg, orig, doc in zip(laid_out, segments, nlp.pipe(s.text for s in laid_out), strict=True):
         cover = _is_cover_sheet(seg.text)
@@ -243,8 +304,13 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     dtype = _delegation_type(scores, extra, categories, fields)
     if dtype == "calnet_contract":
         categories = []  # the general categories are those of General Delegations
-        if fields["products_services"].confidence == PROSE_PRODUCTS:
-            fields["products_services"] = FieldValue()  # a contract service names no equipment list
+        products = fields["products_services"]
+        if products.present and not fields["project_scope"].present:
+            # "Service: SIP trunking, 60 sessions": what a contract delegation orders is its scope.
+            items = products.value if isinstance(products.value, list) else [str(products.value)]
+            fields["project_scope"] = FieldValue(value=_clip("; ".join(map(str, items))),
+                                                 confidence=products.confidence, evidence=products.evidence)
+        fields["products_services"] = FieldValue()  # an equipment list is asked of general delegations only
 
     _, title_cio = classify_title(fields["submitter_title"].value or "") if fields["submitter_title"].present else (None, None)
     flags: list[str] = []
@@ -299,13 +365,16 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     request = scores["request"] + subject["request"]
     is_reply = bool(ctx.in_reply_to or ctx.references) or bool(re.match(r"^\s*(re|aw|sv)\s*:", ctx.subject, re.I))
     followup = scores["followup"] + subject["followup"]
-    if (scores["status_question"] + subject["status_question"]) and found < 3:
+    status = scores["status_question"] + subject["status_question"]
+    if (status and found < 3) or (status >= 2 and found < 5 and not subject["request"]):
         return "other", "status question about an earlier request"
-    if scores["marketing"] >= 2 and request < 2:
+    marketing = scores["marketing"] + subject["marketing"]
+    if marketing >= 3 or (marketing >= 2 and request < 4):
         return "other", "vendor marketing"
     # A reply counts as a follow-up when it adds request items or says it answers or resubmits;
     # a reply that only thanks or acknowledges is not one.
-    if (is_reply and (followup or found >= 1)) or (followup >= 2 and subject["followup"]):
+    if (is_reply and (followup or found >= 1)) or (followup >= 2 and subject["followup"]) \
+            or (followup >= 3 and found < 6):
         return "follow_up", "reply or resubmission adding to an earlier request"
     if request >= 2 or found >= 4 or (request >= 1 and found >= 2):
         return "delegation_request", f"asks for delegation ({request:g} request cues, {found} request items found)"
@@ -325,9 +394,20 @@ def _request_sentences(reads: list[_Read]) -> list[str]:
     return out
 
 
+_CHECKED = re.compile(r"(?:\[\s*[xX✓✔]\s*\]|☒|☑|■)\s*([^\[☐☒☑■□\n]+)")
+_BOX = re.compile(r"\[\s*[xX✓✔ ]?\s*\]|[☐☒☑■□]")
+
+
+def _checked(text: str) -> str:
+    """Of a form's check boxes ("[ ] General  [X] CALNET Contract"), the options ticked; else the text."""
+    if len(_BOX.findall(text)) < 2 or not _CHECKED.search(text):
+        return text
+    return "; ".join(m.group(1).strip() for m in _CHECKED.finditer(text))
+
+
 def _activities_from(text: str) -> list[str]:
     """Activities named in a text that says what is asked for (a label's value, a request sentence)."""
-    text = fold_ocr(text)  # a fax's "lnstallation", "Operatíon"
+    text = fold_ocr(_checked(text))  # a fax's "lnstallation", "Operatíon"
     out = []
     for label, pattern, _w in compiled_cues("cues.jsonl"):
         if label.startswith(("act:", "act_word:")) and pattern.search(text):
@@ -342,11 +422,11 @@ def _activities_from(text: str) -> list[str]:
 def _delegation_type(scores: Counter[str], extra: dict[str, FieldValue], categories: list[str],
                      fields: dict[str, FieldValue]) -> str | None:
     if "delegation_type" in extra:
-        v = str(extra["delegation_type"].value).lower()
-        if "contract" in v:
-            return "calnet_contract"
-        if "general" in v:
-            return "general"
+        v = _checked(str(extra["delegation_type"].value)).lower()
+        at = {t: m.start() for t, pat in (("general", r"\bgeneral\b"), ("calnet_contract", r"\bcontract\b"))
+              if (m := re.search(pat, v))}
+        if at:  # the type named first ("General (not provided by the CALNET contracts)")
+            return min(at, key=at.get)
     contract, general = scores["type:calnet_contract"], scores["type:general"]
     if fields["catalog_reference"].present:
         contract += 2
@@ -388,6 +468,15 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 value = m.group(0) if m else None
             elif s.field in ("submitter_name", "submitter_title", "agency"):
                 value = s.text.split("\n")[0].strip(" ,.")
+                parts = [p.strip(" ,.") for p in re.split(r"\s*(?:,|\||\s[-–—/]\s)\s*", value) if p.strip(" ,.")]
+                if s.field == "submitter_name" and len(parts) > 1 and _NAME.match(parts[0]):
+                    # "Submitted by: Priya Raman, Chief Information Officer": the title too
+                    title = next((t for p in parts[1:] if (t := _title_in(p))), None)
+                    if title and not fields["submitter_title"].present:
+                        fields["submitter_title"] = FieldValue(value=title, confidence=LABELLED, evidence=[ev])
+                    value = parts[0]
+                elif s.field == "submitter_title" and len(parts) > 1:
+                    value = next((p for p in parts if classify_title(p)[0] and not _agency_name(p)), value)
             else:
                 value = _clip(s.text)
             if value:
@@ -398,10 +487,15 @@ UNKNOWN_LABEL_TITLE = 0.7
 """Confidence of a title read under a label we do not know ("Working Title:", "Role:")."""
 
 
+_ADDRESSEE_LABEL = re.compile(r"^(?:t[o0]|attn|attention|cc|bcc|dear|recipient|addressee|for|via)$", re.I)
+"""Labels that name who a message is sent to (the CALNET Program), never who signs it."""
+
+
 def _title_from_unknown_label(s: Section, ev: Evidence, fields: dict[str, FieldValue]) -> None:
     """A form's line under a label we do not know whose whole answer is a job title is the submitter's title."""
     value = s.text.split("\n")[0].strip(" ,.")
-    if fields["submitter_title"].present or not value or len(value.split()) > 8 or _agency_name(value):
+    if fields["submitter_title"].present or not value or len(value.split()) > 8 or _agency_name(value) \
+            or _ADDRESSEE_LABEL.match(s.label.strip(" :.")) or re.search(r"\bcalnet\b", value, re.I):
         return
     if classify_title(value)[0] and _title_in(value) == value:
         fields["submitter_title"] = FieldValue(value=value, confidence=UNKNOWN_LABEL_TITLE, evidence=[ev])
@@ -420,9 +514,16 @@ _PROSE_FIELDS = ("project_scope", "project_purpose", "staff_qualifications", "ad
                  "justification", "timeframe", "products_services")
 
 
+_PROSE_SECTION_WORDS = 15
+"""A "Request:" or "Delegation:" section longer than this is a paragraph of prose, read as such too."""
+
+
 def _in_sections(r: _Read, start: int) -> bool:
-    """Whether an offset is in a labelled section (a section under a label we do not know is prose)."""
-    return any(s.start <= start < s.end and s.field != UNKNOWN for s in r.sections)
+    """Whether an offset is in a labelled section (a section under a label we do not know is prose,
+    and so is a long paragraph under a type or activities label)."""
+    return any(s.start <= start < s.end and s.field != UNKNOWN
+               and not (s.field in ("delegation_type", "activities") and len(s.text.split()) > _PROSE_SECTION_WORDS)
+               for s in r.sections)
 
 
 def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
@@ -455,7 +556,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 # nor of a letterhead's or the recipient's address.
                 for ent in sent.ents:
                     if ent.label_ == "CA_PLACE":
-                        places.append((r, ent.text, sent.start_char, sent.end_char))
+                        places.append((r, ent.ent_id_ or ent.text, sent.start_char, sent.end_char))
                 for m in ADDRESS.finditer(text):
                     places.append((r, m.group(0).strip(" ,."), sent.start_char, sent.end_char))
             if _in_sections(r, sent.start_char) or len(text) < 15:
@@ -656,7 +757,7 @@ def _title_in(line: str) -> str | None:
     """The part of a signature line that is a title ("IT Manager" of "IT Manager, Dept. of X")."""
     if len(line.split()) > 12 or ":" in line or "@" in line:
         return None
-    parts = [p.strip() for p in line.split(",")]
+    parts = [p.strip() for p in re.split(r"[,|]", line)]
     for part in ([*parts, line] if len(parts) > 1 else [line]):
         if classify_title(part)[0] and not _agency_name(part):
             return part.strip(" ,.")
@@ -723,10 +824,16 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
         _read_memo_from(reads, fields)
     if not fields["submitter_name"].present:
         display = re.sub(r"<[^>]*>", "", ctx.from_).strip(' "')
-        if display and "@" not in display and _NAME.match(display) and "mail" not in display.lower():
+        if display and "@" not in display and _NAME.match(display) and not _NOT_A_PERSON.search(display):
             fields["submitter_name"] = FieldValue(
                 value=display, confidence=0.4,
                 evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
+
+
+_NOT_A_PERSON = re.compile(
+    r"mail|\b(fax|team|office|program|desk|unit|admin|services?|center|division|branch|dept|department|"
+    r"section|group|support|helpdesk|noreply|reply|info|operations|telecom|it)\b", re.I)
+"""A sender's display name that names a mailbox, not a person ("CDCR EIS Fax", "Telecom Team")."""
 
 
 _FORWARDED = re.compile(
@@ -746,9 +853,7 @@ _MEMO_FROM = re.compile(r"^[ \t]*(?:from|contact|submitted by|requested by|prepa
 
 def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     """Name and title from a memo's (or a forwarded message's) "FROM: Name, Title" line."""
-    for r in reads:
-        if r.cover_sheet:
-            continue
+    for r in sorted(reads, key=lambda r: r.cover_sheet):  # a fax cover's "FROM:" after the pages' own
         for m in _MEMO_FROM.finditer(r.segment.text):
             parts = [p.strip(" ,.\"'") for p in m.group("who").split(",")]
             name = parts[0]

@@ -106,13 +106,16 @@ def cue_spans(doc: Doc) -> list[tuple[Span, float]]:
 
 def _entity_patterns() -> list[dict[str, Any]]:
     patterns: list[dict[str, Any]] = []
+    def written(name: str) -> list[str]:
+        """A name as written, and in capitals when it has two words or more (a letterhead, a fax)."""
+        return [name, name.upper()] if " " in name and name.upper() != name else [name]
+
     for row in read_jsonl("agencies.jsonl"):
         for alias in [row["name"], *row["aliases"]]:
-            patterns.append({"label": "AGENCY", "pattern": alias, "id": row["name"]})
-            if not alias.lower().startswith(("california ", "the ")):
-                patterns.append({"label": "AGENCY", "pattern": f"California {alias}", "id": row["name"]})
+            forms = [alias] if alias.lower().startswith(("california ", "the ")) else [alias, f"California {alias}"]
+            patterns += [{"label": "AGENCY", "pattern": w, "id": row["name"]} for f in forms for w in written(f)]
     for place in read_lines("ca_places.txt"):
-        patterns.append({"label": "CA_PLACE", "pattern": place, "id": place})
+        patterns += [{"label": "CA_PLACE", "pattern": w, "id": place} for w in written(place)]
     return patterns
 
 

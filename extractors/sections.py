@@ -93,6 +93,32 @@ def lookup_label(label: str) -> str | None:
     return folded[close[0]] if close else None
 
 
+LABEL_WORDS_MAX = 4
+"""Longest label (in words) whose field may be guessed from the words it contains."""
+
+
+@lru_cache(maxsize=4096)
+def label_from_words(label: str) -> str | None:
+    """The field of a label none of ours names, from a word it contains ("Crew Experience" → staff,
+    "Risk of Denial" → consequences), by the first matching row of `patterns/label_words.jsonl`
+    (a row whose field is null names labels that are no field: "Date", "Sent", "Team")."""
+    if not label or len(label.split()) > LABEL_WORDS_MAX:
+        return None
+    folded = fold_ocr(label)
+    return next((field for field, pattern in _label_words() if pattern.search(folded)), None)
+
+
+@lru_cache(maxsize=1)
+def _label_words() -> list[tuple[str, re.Pattern[str]]]:
+    return [(row["field"], re.compile(row["pattern"], re.I)) for row in read_jsonl("label_words.jsonl")]
+
+
+def _titled(head: str) -> bool:
+    """A heading written as one: every long word capitalised, or all capitals."""
+    words = [w for w in re.findall(r"[^\W\d_]+", head) if len(w) > 3]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
 # A form's line "Some Label: answer" whose label is none of ours: a few words, no sentence.
 _OTHER_HEAD = re.compile(r"^[A-Za-z][\w'/&()-]*(?: [\w'/&()-]+){0,5}$")
 FORM_LABELS = 3
@@ -115,6 +141,10 @@ def find_sections(text: str) -> list[Section]:
             label = normalise_label(m.group("head"))
             field = lookup_label(label)
             bare = m.group("sep") == ""
+            colon = ":" in m.group("sep") or "?" in m.group("sep")
+            if field is None and ((colon and line[m.end():].strip()) or _titled(m.group("head"))) \
+                    and _OTHER_HEAD.match(m.group("head").strip()) and not re.search(r"\d", m.group("head")):
+                field = label_from_words(label)
             head = (offset + m.start("head"), field or UNKNOWN, m.group("head").strip(), offset + m.end(),
                     not bare and bool(line[m.end():].strip()))
             outline = bool(re.match(r"[ \t]*[IVX]{1,4}\.", m.group("lead")))  # an outline's "V. Staff" heading
@@ -127,6 +157,17 @@ def find_sections(text: str) -> list[Section]:
         offset += len(line)
     if len(heads) >= FORM_LABELS and others:
         heads = sorted(heads + others)
+        # A heading with nothing under it before unknown sub-labels ("Timeframes" / "Planning: ...") owns them.
+        kept: list[tuple[int, str, str, int, bool]] = []
+        absorbing = False
+        for head in heads:
+            if head[1] != UNKNOWN:
+                absorbing = False
+            elif absorbing or (kept and kept[-1][1] != UNKNOWN and not text[kept[-1][3]:head[0]].strip()):
+                absorbing = True
+                continue
+            kept.append(head)
+        heads = kept
     sections: list[Section] = []
     for i, (start, field, label, body_start, inline) in enumerate(heads):
         stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)

@@ -135,9 +135,9 @@ def load_devset(devset_dir: Path, part: str | None = None) -> list[Item]:
     them, are `handwritten_train/items/*.json` with `handwritten_train/truth.json` (for tuning) and
     `handwritten/items/*.json` with `handwritten/truth.json` (held out).
     """
-    items = _read_items(devset_dir, "generated")
+    items = _read_items(devset_dir, "generated") if part in (None, "train", "eval") else []
     for folder in HANDWRITTEN_PARTS:
-        if (devset_dir / folder / "truth.json").is_file():
+        if part in (None, folder) and (devset_dir / folder / "truth.json").is_file():
             items += _read_items(devset_dir / folder, folder)
     return [i for i in items if not part or i.part == part]
 

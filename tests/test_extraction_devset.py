@@ -50,7 +50,7 @@ def test_handwritten_part_is_well_formed():
     folder = DEVSET / "handwritten"
     items = load_devset(DEVSET, "handwritten")
     requests = [i for i in items if i.truth["kind"] == "delegation_request"]
-    assert len(requests) >= 30 and len(items) - len(requests) >= 6
+    assert len(requests) >= 40 and len(items) - len(requests) >= 10
     assert {p.stem for p in (folder / "items").glob("*.json")} == set(json.loads((folder / "truth.json").read_text()))
     assert all(i.split == "eval" and i.source == "handwritten" and i.truth["split"] == "eval" for i in items)
     assert not {i.id for i in items} & {i.id for i in load_devset(DEVSET) if i.source == "generated"}
@@ -62,10 +62,10 @@ def test_handwritten_part_is_well_formed():
             assert t["completeness"] == {"status": "not_applicable", "missing": []}, i.id
             assert not (t["delegation_type"] or t["general_categories"] or t["activities"] or t["flags"]), i.id
             continue
-        assert 80 <= len(i.text.split()) <= 600, i.id
+        assert 20 <= len(i.text.split()) <= 1000, i.id
         assert t["delegation_type"] in TYPES and set(t["general_categories"]) <= CATEGORIES, i.id
         assert bool(t["general_categories"]) == (t["delegation_type"] == "general"), i.id
-        assert t["activities"] and t["activities"] == sorted(t["activities"], key=ACTIVITIES.index), i.id
+        assert t["activities"] == sorted(t["activities"], key=ACTIVITIES.index), i.id  # [] when none is named
         assert set(t["fields"]) == VALUE_KEYS and set(t["present"]) == PRESENT_KEYS, i.id
         tf = t["fields"]["timeframe"]
         assert (tf is None) == (not t["present"]["timeframe"]) and (t["fields"]["locations"] is None) == (

@@ -7,7 +7,10 @@ The corpus is (1) the train part's phrasings of each request item (the first two
 phrasing list in `extractors/devset/generate.py`, never the eval third), filled with the
 generator's slot values, some with OCR-like damage; (2) sentences that state no request item
 (requests for delegation, activities, flags, greetings, the train part's non-requests); and
-(3) `extra.jsonl`: sentences written by hand in other wording, labelled with the item they state.
+(3) `extra.jsonl`: sentences written by hand in other wording, labelled with the item they state;
+(4) `handwritten_*.jsonl`: every sentence of the hand-written TRAIN items (`devset/handwritten_train/`),
+annotated by hand with the items it states (none, one or two). The held-out `devset/handwritten/` is
+never annotated or trained on.
 """
 
 from __future__ import annotations
@@ -55,7 +58,7 @@ def _sentences(text: str) -> list[str]:
     return [p.strip() for p in parts if len(p.strip()) >= 15]
 
 
-def build_corpus(seed: int, per_phrasing: int) -> list[dict]:
+def build_corpus(seed: int, per_phrasing: int, handwritten_weight: int = 3) -> list[dict]:
     """Labelled sentences: {"text", "label"} ("none" for a sentence that states no request item)."""
     rng = random.Random(seed)
     rows: list[dict] = []
@@ -81,10 +84,20 @@ def build_corpus(seed: int, per_phrasing: int) -> list[dict]:
     with (HERE / "extra.jsonl").open(encoding="utf-8") as fh:
         extra = [json.loads(line) for line in fh if line.strip()]
     rows += extra * 3  # hand-written wording counts as much as a generated phrasing
+    # Sentences of the hand-written TRAIN items, each labelled with the items it states (`handwritten_*.jsonl`).
+    for path in sorted(HERE.glob("handwritten_*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            annotated = [json.loads(line) for line in fh if line.strip()]
+        rows += [{"text": a["text"], "labels": a["labels"]} for a in annotated] * handwritten_weight
     # Faxes: a copy of some sentences with OCR-like damage.
-    rows += [{"text": g.ocr_noise(r["text"], rng, []), "label": r["label"]} for r in rng.sample(rows, len(rows) // 4)]
+    rows += [{**r, "text": g.ocr_noise(r["text"], rng, [])} for r in rng.sample(rows, len(rows) // 4)]
     rng.shuffle(rows)
     return rows
+
+
+def _labels(row: dict) -> list[str]:
+    """The items a corpus row states: its "labels", or its one "label" ("none": no item)."""
+    return row["labels"] if "labels" in row else [row["label"]]
 
 
 def train(out: Path = MODEL_DIR) -> dict[str, float]:
@@ -92,7 +105,7 @@ def train(out: Path = MODEL_DIR) -> dict[str, float]:
     config = load_config(HERE / "config.cfg")
     opts = config["triage_training"]
     fix_random_seed(opts["seed"])
-    corpus = build_corpus(opts["seed"], opts["samples_per_phrasing"])
+    corpus = build_corpus(opts["seed"], opts["samples_per_phrasing"], opts["handwritten_weight"])
     with (HERE / "corpus.jsonl").open("w", encoding="utf-8") as fh:
         for row in corpus:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -102,7 +115,7 @@ def train(out: Path = MODEL_DIR) -> dict[str, float]:
     for label in LABELS:
         textcat.add_label(label)
     examples = [Example.from_dict(nlp.make_doc(prepare(r["text"])),
-                                  {"cats": {label: float(label == r["label"]) for label in LABELS}})
+                                  {"cats": {label: float(label in _labels(r)) for label in LABELS}})
                 for r in corpus]
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(opts["seed"])
