@@ -16,6 +16,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("quarter", re.compile(r"\b(?:q([1-4])|(first|second|third|fourth) quarter(?: of)?)\s*,?\s*(\d{4})\b", re.I)),
     ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
+    ("mmy", re.compile(rf"\b{_MONTH}\s*(?:through|thru|to|until|[-–—])\s*{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
     ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("num", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")),
@@ -74,6 +75,9 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
     if kind == "dmy":
         d = date(_year(g[2]), _month(g[1]), int(g[0]))
         return d, d
+    if kind == "mmy":  # "January through March 2027"
+        y, a, b = _year(g[2]), _month(g[0]), _month(g[1])
+        return date(y if a <= b else y - 1, a, 1), _last_day(y, b)
     if kind == "my":
         y, mo = _year(g[1]), _month(g[0])
         return date(y, mo, 1), _last_day(y, mo)
@@ -96,11 +100,14 @@ _WORDS = {w: i for i, w in enumerate(
 _WORDS.update({"twenty-four": 24, "thirty": 30, "thirty-six": 36, "forty-eight": 48})
 _DURATION = re.compile(r"\b(?:about|approximately|roughly|around)?\s*(\d{1,2}|"
                        + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\s+months?\b", re.I)
-_DEADLINE = re.compile(r"\b(?:by|no later than|not later than|before|until|on or before|deadline(?: of)?)\s*(?:the end of\s*)?$", re.I)
+_DEADLINE = re.compile(
+    r"\b(?:by|no later than|not later than|before|until|on or before|deadline(?: of)?|go[- ]?live(?: date)?"
+    r"|in service by|in place by|(?:complet|finish)\w*(?: date)?|end date|due(?: date)?|cut[- ]?over(?: date)?)"
+    r"\s*[:\-–]?\s*(?:(?:on|in|of)\s+)?(?:(?:the )?end of\s*)?$", re.I)
 
 
 _START_ONLY = re.compile(
-    r"\b(?:start\w*|begin\w*|commenc\w*|from|effective|on or after|as of|kick\w*|go[- ]live|after)\b[^.;]*$", re.I)
+    r"\b(?:start\w*|begin\w*|commenc\w*|from|effective|on or after|as of|kick\w*|after)\b[^.;]*$", re.I)
 """Words before a single day that make it a start date only; any other single day ("the week of
 October 19, 2026", "on March 3, 2027") is both the start and the end."""
 

@@ -124,7 +124,9 @@ def _ocr_word(m: re.Match[str]) -> str:
     if _CODE_LIKE.match(word) or letters < len(word) - letters:
         return word
     upper = word.isupper() or all(c.isupper() for c in word if c.isalpha())
-    return word.translate(str.maketrans("01", "OI") if upper else str.maketrans("01", "ol"))
+    if upper:
+        return word.translate(str.maketrans("01", "OI"))
+    return ("O" + word[1:] if word[0] == "0" else word).translate(str.maketrans("01", "ol"))  # "0koye", "0ffice"
 
 
 def repair_ocr(text: str) -> str:
@@ -172,10 +174,14 @@ def _agencies() -> tuple[dict[str, dict], dict[str, str]]:
     return by_name, by_domain
 
 
+def _ocr_folded(text: str) -> str:
+    return re.sub(r"\bCI0\b", "CIO", fold_ocr(text).replace("rn", "m"))
+
+
 def classify_title(title: str) -> tuple[str | None, bool | None]:
     """The title pattern a title matches (longest first) and whether it is CIO-equivalent; a fax's
     "Chief lnforrnation 0fficer" or "CI0" is read as "Chief Information Officer" or "CIO"."""
-    folded = re.sub(r"\bCI0\b", "CIO", fold_ocr(title).replace("rn", "m"))
+    folded = _ocr_folded(title)
     for text in (folded, title):
         for pattern, name, cio in _titles():
             if pattern.search(text):
@@ -322,7 +328,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
         if fields["exemption_reference"].present and "exemption_may_be_required" not in flags:
             flags.append("exemption_may_be_required")
     if kind == "delegation_request":
-        if fields["submitter_title"].present and title_cio is not True:
+        if title_cio is not True:  # a title that is no CIO's, or none at all (policy line 32)
             flags.append("submitter_not_cio")
         if dtype == "calnet_contract" and not fields["catalog_reference"].present:
             flags.append("catalog_reference_missing")
@@ -458,7 +464,7 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             if s.field in ("locations", "products_services"):
                 value: object = _items(s.text)
             elif s.field == "timeframe":
-                start, end = normalise_period(s.text)
+                start, end = normalise_period(f"{s.label}: {s.text}")  # "Desired Go-Live: July 2027" is an end
                 value = Timeframe(text=_clip(s.text), start=start, end=end)
             elif s.field in ("contact_email",):
                 m = EMAIL.search(s.text)
@@ -475,7 +481,14 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                     if title and not fields["submitter_title"].present:
                         fields["submitter_title"] = FieldValue(value=title, confidence=LABELLED, evidence=[ev])
                     value = parts[0]
-                elif s.field == "submitter_title" and len(parts) > 1:
+                if s.field == "submitter_name" and not fields["submitter_title"].present:
+                    # A title on the next line, under a label of its own ("Role - Interim CIO").
+                    for line in s.text.split("\n")[1:3]:
+                        rest = re.sub(r"^[^:\n]{1,25}?(?::|\s[-–—]\s)\s*", "", line.strip())
+                        if (title := _title_in(rest)) and title == rest.strip(" ,."):
+                            fields["submitter_title"] = FieldValue(value=title, confidence=LABELLED, evidence=[ev])
+                            break
+                if s.field == "submitter_title" and len(parts) > 1:
                     value = next((p for p in parts if classify_title(p)[0] and not _agency_name(p)), value)
             else:
                 value = _clip(s.text)
@@ -563,7 +576,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 continue
             if _inline_label(r, sent, fields):
                 continue
-            if score["timeframe"] and not find_periods(_HEADER_DATES.sub("", text)):
+            if score["timeframe"] and (not find_periods(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
+                                       or _PAST_EVENT.search(text)):
                 del score["timeframe"]
             products = score.pop("products_services", 0)
             if products >= 3:
@@ -580,7 +594,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             assigned[(id(r), sent.start_char)] = best
         elif sure:
             label, p = max(sure.items(), key=lambda kv: kv[1])
-            if label == "timeframe" and not find_periods(_HEADER_DATES.sub("", sent.text)):
+            if label == "timeframe" and (not find_periods(_HEADER_DATES.sub("", sent.text))
+                                         or _PAST_WORK.search(sent.text) or _PAST_EVENT.search(sent.text)):
                 continue
             picked[label].append((p, r, sent))
             by_classifier.add(label)
@@ -635,6 +650,11 @@ _PAST_WORK = re.compile(
     r"\b(?:(?:have|has|had) (?:done|installed|replaced|built|converted|upgraded|designed|deployed|completed|delivered)"
     r"|(?:did|done|ran|run) the same|last (?:year|spring|summer|fall|winter)|previously|in (?:19|20)\d\d,)\b", re.I)
 """A sentence about work already done (the staff's experience): its places are not the project's."""
+_PAST_EVENT = re.compile(
+    r"\b(?:was|were|been|had) (?:released|launched|introduced|installed|announced|retired|replaced|purchased)\b"
+    r"|\b(?:released|launched|introduced|announced|installed|failed|happened|occurred) (?:[\w-]+ ){0,4}in (?:late |early |mid-?)?"
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|20\d\d)\b", re.I)
+"""A sentence dating something that already happened (a product's release, an outage): no timeframe."""
 _ADDRESS_MARK = re.compile(
     r"\b(?:p\.?\s?o\.?\s*box|(?:CA|California)\s+\d{5}(?:-\d{4})?|attn\b|program chief)|^\s*(?:to|cc)\s*:", re.I | re.M)
 
@@ -706,7 +726,9 @@ def _scope_from_request(reads: list[_Read], fields: dict[str, FieldValue]) -> No
             return
 
 
-_HEADER_DATES = re.compile(r"^[ \t]*(?:date|sent|dated)[ \t]*:.*$", re.I | re.M)
+_HEADER_DATES = re.compile(
+    r"^[ \t]*(?:date|sent|dated)[ \t]*:.*$|^.*\b\d{1,2}:\d{2}\b.*\b(?:page|p)\.?\s*\d+.*$", re.I | re.M)
+"""A letter's or memo's date line, a fax machine's header line: never the project's timeframe."""
 """A memo's or a forwarded message's date line: when it was written, not when the work is."""
 _NOT_PLACES = {"staff_qualifications", "adverse_consequences", "justification"}
 _SENT_LABEL = re.compile(r"^\W{0,3}(?P<head>[A-Za-z][\w /&()'-]{1,60}?)\s*:\s+(?P<body>\S.*)$", re.S)
@@ -748,9 +770,22 @@ def _closing_offset(text: str) -> int:
 
 
 _SIG_LEAD = re.compile(r"^\s*(?:[-–—~_]+|/s/)\s*")
+_RANK = r"(?:Dr|Mr|Ms|Mrs|Col|COL|LTC|Lt\. ?Col|MAJ|Maj|CPT|Capt|CAPT|SFC|SGT|Sgt|MSG|CW[2-5]|BG|MG|Gen)"
 _NAME = re.compile(
-    r"^(?:(?:Dr|Mr|Ms|Mrs)\.?\s+)?[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][\w'’-]+){1,2}$"
+    rf"^(?:{_RANK}\.?\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][\w'’-]+){{1,2}}|(?:[A-Z]\.\s*){{1,2}}[A-Z][\w'’-]+)$"
 )
+_STRIP_RANK = re.compile(rf"^{_RANK}\.?\s+")
+
+
+def _person(line: str) -> str | None:
+    """A signature line that is a person's name, as written ("Raymond Okoye" of "COL Raymond Okoye";
+    "HAROLD ESPOSITO" as "Harold Esposito"), else None."""
+    line = line.strip()
+    if line.isupper() and 2 <= len(line.split()) <= 4 and not classify_title(line)[0]:
+        line = line.title()
+    if not _NAME.match(line) or classify_title(line)[0] or _NOT_A_PERSON.search(line):
+        return None
+    return _STRIP_RANK.sub("", line)
 
 
 def _title_in(line: str) -> str | None:
@@ -760,6 +795,8 @@ def _title_in(line: str) -> str | None:
     parts = [p.strip() for p in re.split(r"[,|]", line)]
     for part in ([*parts, line] if len(parts) > 1 else [line]):
         if classify_title(part)[0] and not _agency_name(part):
+            if not any(pattern.search(part) for pattern, _n, _c in _titles()):
+                part = _ocr_folded(part)  # a fax's "Chief lnforrnation 0fficer" read as what it says
             return part.strip(" ,.")
     return None
 
@@ -799,21 +836,23 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             if title is None:
                 continue
             head = ln.split(",", 1)[0].strip()
-            if head != title and _NAME.match(head) and not classify_title(head)[0]:
-                found_name, found_title = (i, head), (i, title)
+            if head != title and (person := _person(head)):
+                found_name, found_title = (i, person), (i, title)
                 break
-            if j and _NAME.match(block[j - 1][1]) and not classify_title(block[j - 1][1])[0]:
-                found_name, found_title = block[j - 1], (i, title)
+            # The name on the line before, or two before over a rank or unit line ("COL, CA ARNG").
+            before = [(k, p) for k, b in block[max(0, j - 2):j][::-1] if (p := _person(b))]
+            if before and (before[0][0] == block[j - 1][0] or not _title_in(block[j - 1][1])):
+                found_name, found_title = before[0], (i, title)
                 break
         if found_name is None and closing is not None:
-            found_name = next(((i, ln) for i, ln in block[:3] if _NAME.match(ln)), None)
+            found_name = next(((i, p) for i, ln in block[:3] if (p := _person(ln))), None)
         if found_title is None and found_name is not None:
             # The title on a line after the name, alone or before a comma ("CIO, Dept. of X").
             after = [(i, ln) for i, ln in block if found_name[0] < i <= found_name[0] + 2]
             found_title = next(((i, t) for i, ln in after if (t := _title_in(ln))), None)
         if found_name and not fields["submitter_name"].present:
             i, name = found_name
-            name = re.sub(r"^(?:Dr|Mr|Ms|Mrs)\.?\s+", "", name)
+            name = _full_name(name, reads, ctx)
             fields["submitter_name"] = FieldValue(
                 value=name, confidence=confidence, evidence=[_evidence(r, offsets[i], offsets[i + 1] - 1)])
         if found_title and not fields["submitter_title"].present:
@@ -828,6 +867,20 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             fields["submitter_name"] = FieldValue(
                 value=display, confidence=0.4,
                 evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
+
+
+def _full_name(name: str, reads: list[_Read], ctx: MessageContext) -> str:
+    """A signature's "K. Albright-Morales" as the "Kenji Albright-Morales" of a FROM: line or the sender."""
+    if not re.match(r"^(?:[A-Z]\.\s*)+", name):
+        return name
+    surname = name.split()[-1].lower()
+    candidates = [m.group("who").split(",")[0].strip() for r in reads for m in _MEMO_FROM.finditer(r.segment.text)]
+    candidates.append(re.sub(r"<[^>]*>", "", ctx.from_).strip(' "'))
+    for c in candidates:
+        person = _person(c)
+        if person and person.split()[-1].lower() == surname and person[0] == name[0]:
+            return person
+    return name
 
 
 _NOT_A_PERSON = re.compile(
