@@ -13,7 +13,7 @@ _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("fy", re.compile(r"\b(?:fiscal year|fy)\s*(\d{4}|\d{2})\s*[-–/]\s*(\d{2,4})\b", re.I)),
-    ("quarter", re.compile(r"\b(?:q([1-4])|(first|second|third|fourth) quarter(?: of)?)\s*,?\s*(\d{4})\b", re.I)),
+    ("quarter", re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth) quarter(?: of)?)\s*,?\s*(\d{4})\b", re.I)),
     ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
     ("mmy", re.compile(rf"\b{_MONTH}\s*(?:through|thru|to|until|[-–—])\s*{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
@@ -66,8 +66,8 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
         start_year = _year(g[0])
         return date(start_year, 7, 1), date(start_year + 1, 6, 30)
     if kind == "quarter":
-        q = int(g[0]) if g[0] else _ORD[g[1].lower()]
-        y = _year(g[2])
+        q = int(g[0] or g[1]) if (g[0] or g[1]) else _ORD[g[2].lower()]
+        y = _year(g[3])
         return date(y, 3 * q - 2, 1), _last_day(y, 3 * q)
     if kind == "mdy":
         d = date(_year(g[2]), _month(g[0]), int(g[1]))
@@ -139,3 +139,17 @@ def normalise_period(text: str) -> tuple[str | None, str | None]:
     if end is not None and end < start:
         start, end = end, start
     return start.isoformat(), end.isoformat() if end else None
+
+
+_RELATIVE = re.compile(
+    r"\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty|thirty|sixty|ninety)"
+    r"[- ](?:calendar |business |working )?(?:days?|weeks?|months?)\s+(?:of|after|from|following)\s+"
+    r"(?:(?:the |your |delegation |contract )?(?:approval|delegation|award|notice|authori[sz]ation|receipt))"
+    r"|\b(?:upon|immediately after|as soon as we (?:receive|have|get)) (?:your )?(?:approval|delegation)\b", re.I)
+"""A period stated without dates ("within 60 days of approval"): a timeframe, undated."""
+
+
+def states_period(text: str) -> bool:
+    """Whether a text gives a period: a date the reader understands, or one relative to approval."""
+    return bool(find_periods(text) or _RELATIVE.search(text))
+

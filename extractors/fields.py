@@ -10,7 +10,7 @@ from itertools import zip_longest
 
 from spacy.tokens import Doc
 
-from extractors.dates import find_periods, normalise_period
+from extractors.dates import normalise_period, states_period
 from extractors.nlp import compiled_cues, cue_spans, load_nlp, read_jsonl
 from extractors.sections import (
     UNKNOWN,
@@ -149,11 +149,22 @@ def _tab_rows(text: str) -> str:
     return _TAB_ROW.sub(lambda m: m.group(1) + ":" + " " * (len(m.group(2)) - 1), text)
 
 
+_QA_LINE = re.compile(r"^([ \t]*)([QA]\d{0,2}[ \t]*[:.)][ \t]*)", re.M)
+
+
+def _qa_pairs(text: str) -> str:
+    """A questionnaire's "Q: When?" / "A: Q4 2026." read as the label "When?" over its answer."""
+    heads = _QA_LINE.findall(text)
+    if sum(h[1].startswith("Q") for h in heads) < 2 or sum(h[1].startswith("A") for h in heads) < 2:
+        return text
+    return _QA_LINE.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+
+
 def layout_text(text: str) -> str:
     """A form's layouts as "Label: value" lines, keeping every offset: dot leaders ("Agency ........ DWR")
     pipe-table rows ("| Agency | DWR |") and tab columns ("Agency<TAB>DWR") become "Agency:  DWR";
     OCR's 0/1 for o/l inside words undone."""
-    text = _DOT_LEADER.sub(lambda m: ":" + " " * (len(m.group(1)) - 1), _tab_rows(repair_ocr(text)))
+    text = _DOT_LEADER.sub(lambda m: ":" + " " * (len(m.group(1)) - 1), _qa_pairs(_tab_rows(repair_ocr(text))))
     return _PIPE_ROW.sub(_pipe_row, text)
 
 
@@ -576,7 +587,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 continue
             if _inline_label(r, sent, fields):
                 continue
-            if score["timeframe"] and (not find_periods(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
+            if score["timeframe"] and (not states_period(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
                                        or _PAST_EVENT.search(text)):
                 del score["timeframe"]
             products = score.pop("products_services", 0)
@@ -594,7 +605,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             assigned[(id(r), sent.start_char)] = best
         elif sure:
             label, p = max(sure.items(), key=lambda kv: kv[1])
-            if label == "timeframe" and (not find_periods(_HEADER_DATES.sub("", sent.text))
+            if label == "timeframe" and (not states_period(_HEADER_DATES.sub("", sent.text))
                                          or _PAST_WORK.search(sent.text) or _PAST_EVENT.search(sent.text)):
                 continue
             picked[label].append((p, r, sent))

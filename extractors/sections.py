@@ -14,7 +14,7 @@ from extractors.nlp import read_jsonl
 _LINE_HEAD = re.compile(
     r"^(?P<lead>[ \t]*(?:[*•>\-–—]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|[IVX]{1,4}\.(?=[ \t]))?[ \t]*)"
     r"(?P<head>[^\W\d_](?:[^\W_]|[ /&,'()\-]){0,80}?)"  # letters of any script: a fax's "Tímeline"
-    r"[ \t]*(?P<sep>\?[ \t]*:?|:|\s[-–—]\s|[–—]\s|\s[–—]|$)"
+    r"[ \t]*(?P<sep>\?[ \t]*:?|:|\s[-–—]\s|[–—]\s|\s[–—]|\.(?=[ \t]+\S)|$)"
 )
 _PAREN = re.compile(r"\([^)]*\)")
 # Single words that name a section only when a separator follows, never as a bare heading.
@@ -97,15 +97,20 @@ LABEL_WORDS_MAX = 4
 """Longest label (in words) whose field may be guessed from the words it contains."""
 
 
+QUESTION_WORDS_MAX = 14
+"""Longest question ("Who on your staff will do the work?") whose field may be guessed from its words."""
+
+
 @lru_cache(maxsize=4096)
-def label_from_words(label: str) -> str | None:
+def label_from_words(label: str, question: bool = False) -> str | None:
     """The field of a label none of ours names, from a word it contains ("Crew Experience" → staff,
     "Risk of Denial" → consequences), by the first matching row of `patterns/label_words.jsonl`
     (a row whose field is null names labels that are no field: "Date", "Sent", "Team")."""
-    if not label or len(label.split()) > LABEL_WORDS_MAX:
+    if not label or len(label.split()) > (QUESTION_WORDS_MAX if question else LABEL_WORDS_MAX):
         return None
     folded = fold_ocr(label)
-    return next((field for field, pattern in _label_words() if pattern.search(folded)), None)
+    rows = _label_words()[1:] if question else _label_words()  # a question is never a "Date:" line
+    return next((field for field, pattern in rows if pattern.search(folded)), None)
 
 
 @lru_cache(maxsize=1)
@@ -141,8 +146,14 @@ def find_sections(text: str) -> list[Section]:
             label = normalise_label(m.group("head"))
             field = lookup_label(label)
             bare = m.group("sep") == ""
+            if m.group("sep") == "." and (not field or len(label.split()) > 5):
+                # A run-in heading ("6. Timeframe. FY 2027-28.") only when it is one of our labels.
+                offset += len(line)
+                continue
             colon = ":" in m.group("sep") or "?" in m.group("sep")
-            if field is None and ((colon and line[m.end():].strip()) or _titled(m.group("head"))) \
+            if field is None and "?" in m.group("sep") and not re.search(r"\d", m.group("head")):
+                field = label_from_words(label, question=True)  # "Who on your staff will do the work?"
+            elif field is None and ((colon and line[m.end():].strip()) or _titled(m.group("head"))) \
                     and _OTHER_HEAD.match(m.group("head").strip()) and not re.search(r"\d", m.group("head")):
                 field = label_from_words(label)
             head = (offset + m.start("head"), field or UNKNOWN, m.group("head").strip(), offset + m.end(),
