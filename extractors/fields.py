@@ -37,6 +37,8 @@ CLASSIFIED = 0.55
 """Confidence of a value the sentence classifier assigned at its threshold (up to 0.75 when it is sure)."""
 CLASSIFIER_MIN = 0.3
 """The classifier's probability below which a sentence is left unassigned."""
+CLASSIFIER_GAP_MIN = 0.05
+"""The least probability for which a sentence fills an item no other sentence was given to."""
 CLASSIFIER_WEIGHT = 1.5
 """How much the classifier's probability adds to a label's cue score when cues disagree."""
 PROSE_ASSIGNMENT = "both"
@@ -297,7 +299,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     fields: dict[str, FieldValue] = {name: FieldValue() for name in FIELD_NAMES}
     extra: dict[str, FieldValue] = {}
     _read_labelled(reads, fields, extra)
-    _read_prose(reads, fields)
+    gaps = _read_prose(reads, fields)
     _read_people(reads, fields, context)
     _read_agency(reads, fields, context)
     _read_contacts(reads, fields)
@@ -307,6 +309,8 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     scores = Counter({k: v for k, v in scores.items() if not k.startswith("cat:")}) + _category_scores(reads)
     subject_scores = _subject_cues(context.subject)
     kind, reason = _classify_kind(scores, subject_scores, fields, context)
+    if kind == "delegation_request":
+        _fill_gaps(gaps, fields)
 
     categories = [c for c in GENERAL_CATEGORIES if scores[f"cat:{c}"] > 0]
     if "ip_pbx_hybrid" in categories and not scores["cat:key_system"]:
@@ -550,7 +554,7 @@ def _in_sections(r: _Read, start: int) -> bool:
                for s in r.sections)
 
 
-def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, tuple[float, _Read, object]]:
     """Assign unlabelled sentences to a field: by the cues they carry, else by the sentence classifier."""
     picked: dict[str, list[tuple[float, _Read, object]]] = {f: [] for f in _PROSE_FIELDS}
     by_classifier: set[str] = set()
@@ -597,6 +601,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 candidates.append((r, sent, score))
     # The trained classifier decides for sentences no cue speaks for, and breaks ties between cues.
     texts = [s.text for _r, s, _score in candidates] if PROSE_ASSIGNMENT != "cues" else []
+    unassigned: list[tuple[_Read, object, dict[str, float]]] = []
     for (r, sent, score), cats in zip_longest(candidates, classify(texts)):
         sure = {k: p for k, p in (cats or {}).items() if p >= CLASSIFIER_MIN}
         if score:
@@ -611,6 +616,20 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             picked[label].append((p, r, sent))
             by_classifier.add(label)
             assigned[(id(r), sent.start_char)] = label
+        if cats and not score and (id(r), sent.start_char) not in assigned:
+            unassigned.append((r, sent, cats))
+    # An item no sentence was given to: the sentence the classifier likes best for it, if it likes it
+    # more than anything else and at least CLASSIFIER_GAP_MIN (a request usually states every item).
+    # Filled in by `fill_gaps` once the message is known to be a request.
+    gaps: dict[str, tuple[float, _Read, object]] = {}
+    for label in picked:
+        if picked[label] or fields[label].present or label == "timeframe":
+            continue
+        best = max(((c[label], r, sent) for r, sent, c in unassigned
+                    if max(c, key=c.get) == label and c[label] >= CLASSIFIER_GAP_MIN), default=None,
+                   key=lambda t: t[0])
+        if best:
+            gaps[label] = best
     places = [(r, place, a, b) for r, place, a, b in places if assigned.get((id(r), a)) not in _NOT_PLACES]
     if any(assigned.get((id(r), a)) != "project_purpose" for r, _p, a, _b in places):
         # A place in the purpose ("to call the Sacramento lab") is not a site when the project names its sites.
@@ -655,6 +674,19 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 confidence=0.6,
                 evidence=[_evidence(r, a, b) for r, a, b in list(seen.values())[:3]],
             )
+    return {k: v for k, v in gaps.items() if not fields[k].present}
+
+
+def _fill_gaps(gaps: dict[str, tuple[float, _Read, object]], fields: dict[str, FieldValue]) -> None:
+    """A request's items no sentence was given to, from the sentences `_read_prose` kept for them;
+    their confidence is below CLASSIFIED, so the packet lists them for a reviewer's attention."""
+    for label, (p, r, sent) in gaps.items():
+        if fields[label].present:
+            continue
+        text = _clip(sent.text.strip())
+        confidence = round(CLASSIFIED - 0.1 * (CLASSIFIER_MIN - p) / CLASSIFIER_MIN, 2)
+        fields[label] = FieldValue(value=[text] if label == "products_services" else text, confidence=confidence,
+                                   evidence=[_evidence(r, sent.start_char, sent.end_char)])
 
 
 _PAST_WORK = re.compile(
