@@ -16,6 +16,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("quarter", re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth) quarter(?: of)?)\s*,?\s*(\d{4})\b", re.I)),
     ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
+    ("half", re.compile(r"\b(?:(first|second|1st|2nd) half(?: of)?|h([12]))\s*,?\s*(?:calendar year\s*|cy\s*)?(\d{4})\b", re.I)),
     ("mmy", re.compile(rf"\b{_MONTH}\s*(?:through|thru|to|until|[-–—])\s*{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
     ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
@@ -75,6 +76,10 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
     if kind == "dmy":
         d = date(_year(g[2]), _month(g[1]), int(g[0]))
         return d, d
+    if kind == "half":  # "second half of 2027", "H1 2028"
+        h = 1 if (g[0] or "").lower() in ("first", "1st") or g[1] == "1" else 2
+        y = _year(g[2])
+        return (date(y, 1, 1), date(y, 6, 30)) if h == 1 else (date(y, 7, 1), date(y, 12, 31))
     if kind == "mmy":  # "January through March 2027"
         y, a, b = _year(g[2]), _month(g[0]), _month(g[1])
         return date(y if a <= b else y - 1, a, 1), _last_day(y, b)

@@ -474,8 +474,8 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                     extra[s.field] = FieldValue(value=s.text, confidence=LABELLED, evidence=[ev])
                 continue
             target = fields[s.field]
-            if target.present:
-                continue
+            if target.present or _PLACEHOLDER.match(s.text):
+                continue  # "Staff qualifications: To be provided under separate cover." states nothing
             if s.field in ("locations", "products_services"):
                 value: object = _items(s.text)
             elif s.field == "timeframe":
@@ -509,6 +509,13 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 value = _clip(s.text)
             if value:
                 fields[s.field] = FieldValue(value=value, confidence=LABELLED, evidence=[ev])
+
+
+_PLACEHOLDER = re.compile(
+    r"^\W*(?:n/?a|tbd|tba|none|unknown|pending|not applicable|not known|not yet (?:known|determined|available)"
+    r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided)\b[^.\n]*"
+    r"|(?:will|to) (?:follow|be provided|be sent|be submitted)\b[^.\n]*)\W*$", re.I)
+"""A form's answer that states nothing ("N/A", "TBD", "To be provided under separate cover.")."""
 
 
 UNKNOWN_LABEL_TITLE = 0.7
@@ -549,7 +556,8 @@ _PROSE_SECTION_WORDS = 15
 def _in_sections(r: _Read, start: int) -> bool:
     """Whether an offset is in a labelled section (a section under a label we do not know is prose,
     and so is a long paragraph under a type or activities label)."""
-    return any(s.start <= start < s.end and s.field != UNKNOWN
+    text = r.segment.text
+    return any(text.rfind("\n", 0, s.start) + 1 <= start < s.end and s.field != UNKNOWN  # from its line's bullet
                and not (s.field in ("delegation_type", "activities") and len(s.text.split()) > _PROSE_SECTION_WORDS)
                for s in r.sections)
 
@@ -616,7 +624,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             picked[label].append((p, r, sent))
             by_classifier.add(label)
             assigned[(id(r), sent.start_char)] = label
-        if cats and not score and (id(r), sent.start_char) not in assigned:
+        if cats and not score and (id(r), sent.start_char) not in assigned and _may_fill_gap(sent.text):
             unassigned.append((r, sent, cats))
     # An item no sentence was given to: the sentence the classifier likes best for it, if it likes it
     # more than anything else and at least CLASSIFIER_GAP_MIN (a request usually states every item).
@@ -675,6 +683,22 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                 evidence=[_evidence(r, a, b) for r, a, b in list(seen.values())[:3]],
             )
     return {k: v for k, v in gaps.items() if not fields[k].present}
+
+
+_PLEASANTRY = re.compile(
+    r"^\W*(?:thanks?|thank you|many thanks|regards|best|cheers|please (?:let|feel|contact|call|reach|don't|do not)|"
+    r"let me know|feel free|if you have (?:any )?questions|hope|hi|hello|dear|good (?:morning|afternoon))\b", re.I)
+
+
+def _may_fill_gap(text: str) -> bool:
+    """Whether a sentence may stand for an item nothing else states: not a pleasantry, not a heading
+    ("CALNET Contract Delegation Request"), not a remark about the product being new or complex or
+    about an exemption (flags, not items)."""
+    words = re.findall(r"[^\W\d_]+", text)
+    if _PLEASANTRY.search(text) or (words and all(w[0].isupper() for w in words if len(w) > 3)):
+        return False
+    return not any(label.startswith("flag:") and pattern.search(text)
+                   for label, pattern, _w in compiled_cues("cues.jsonl"))
 
 
 def _fill_gaps(gaps: dict[str, tuple[float, _Read, object]], fields: dict[str, FieldValue]) -> None:

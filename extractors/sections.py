@@ -93,7 +93,7 @@ def lookup_label(label: str) -> str | None:
     return folded[close[0]] if close else None
 
 
-LABEL_WORDS_MAX = 4
+LABEL_WORDS_MAX = 5
 """Longest label (in words) whose field may be guessed from the words it contains."""
 
 
