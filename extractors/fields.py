@@ -148,7 +148,8 @@ TAB_ROWS = 3
 def _tab_rows(text: str) -> str:
     if len(_TAB_ROW.findall(text)) < TAB_ROWS:
         return text
-    return _TAB_ROW.sub(lambda m: m.group(1) + ":" + " " * (len(m.group(2)) - 1), text)
+    return _TAB_ROW.sub(lambda m: m.group(1) + (" " if m.group(1).rstrip().endswith(":") else ":")
+                        + " " * (len(m.group(2)) - 1), text)
 
 
 _QA_LINE = re.compile(r"^([ \t]*)([QA]\d{0,2}[ \t]*[:.)][ \t]*)", re.M)

@@ -21,7 +21,7 @@ _PAREN = re.compile(r"\([^)]*\)")
 _WEAK = {"name", "title", "project", "need", "department", "agency", "site", "notes", "phone",
          "tel", "email", "e-mail", "contact", "dates", "organization", "position", "submitter",
          "delegation", "activity", "when", "where", "staff", "experience", "services", "catalog",
-         "description", "summary", "signed", "type"}
+         "description", "summary", "signed", "type", "why", "what", "who"}
 _CLOSINGS = ("sincerely", "respectfully", "respectfully submitted", "regards", "best regards",
              "thank you", "thanks", "kind regards", "cordially", "yours truly", "very truly yours",
              "atentamente", "best")
