@@ -11,7 +11,7 @@ from itertools import zip_longest
 from spacy.tokens import Doc
 
 from extractors.dates import normalise_period, states_period
-from extractors.nlp import compiled_cues, cue_spans, load_nlp, read_jsonl
+from extractors.nlp import compiled_cues, cue_spans, load_nlp, read_jsonl, read_lines
 from extractors.sections import (
     UNKNOWN,
     Section,
@@ -49,8 +49,10 @@ MAX_TEXT = 1200
 EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 PHONE = re.compile(r"(?<!\d)(?:\+?1[\s.-]?)?\(?\b(\d{3})\)?[\s.-]?(\d{3})[\s.-](\d{4})\b(?:\s*(?:x|ext\.?)\s*\d+)?")
 ADDRESS = re.compile(
-    r"\b\d{2,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'.]*\s+){1,4}"
-    r"(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|Drive|Dr\.?|Way|Lane|Ln\.?|Parkway|Pkwy\.?|Court|Ct\.?|Place|Pl\.?|Circle|Highway|Hwy\.?)\b"
+    r"\b\d{2,6}(?:-\d{1,4})?\s+(?:[NSEW]\.?\s+)?(?:[A-Z0-9][\w'.-]*\s+){0,4}"
+    r"(?:(?:Street|St\.?|Avenue|Ave\.?|Boulevard|Blvd\.?|Road|Rd\.?|Drive|Dr\.?|Way|Lane|Ln\.?|Parkway|Pkwy\.?|Court|Ct\.?"
+    r"|Place|Pl\.?|Circle|Highway|Hwy\.?|Mall|Plaza|Terrace|Trail|Loop)\b(?:\s+\d{1,4}\b)?"
+    r"|(?:Highway|Hwy\.?|Route|Avenue|State Route|Interstate)\s+\d{1,4}\b)"
     r"(?:[,\s]+(?:Suite|Ste\.?|Room|Rm\.?|Building|Bldg\.?)\s*[\w-]+)?"
     r"(?:,\s*[A-Z][a-zA-Z ]+)?(?:,\s*(?:CA|California))?(?:\s+\d{5}(?:-\d{4})?)?"
 )
@@ -232,12 +234,15 @@ def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
     scores: Counter[str] = Counter()
     labels = {label for f in names for label, _p, _w in compiled_cues(f)}
     for r in reads:
-        if r.cover_sheet:
-            continue
         for span, weight in cue_spans(r.doc):
-            if span.label_ in labels:
+            # A fax cover's message ("please substitute the attached page") says what the fax is;
+            # its letterhead says nothing about what is requested.
+            if span.label_ in labels and (not r.cover_sheet or span.label_ in _COVER_KINDS):
                 scores[span.label_] += weight
     return scores
+
+
+_COVER_KINDS = {"followup", "status_question", "notice", "draft"}
 
 
 _NOT_REQUESTED = ("staff_qualifications", "adverse_consequences")
@@ -272,6 +277,26 @@ def _category_scores(reads: list[_Read], prefix: str = "cat:",
 def _clip(text: str) -> str:
     text = re.sub(r"[ \t]+", " ", text).strip()
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 1].rstrip() + "…"
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> re.Pattern[str]:
+    names = sorted(read_lines("ca_places.txt"), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
+
+
+def _places_in(item: str) -> list[str]:
+    """The sites one line of a "Locations:" answer names: its street addresses and the California places
+    outside them ("Consumer Services Office, 2101 Arena Blvd, Sacramento, and our Los Angeles office at
+    320 West 4th Street" → the two addresses and Los Angeles); the line itself when it names neither."""
+    addresses = [(m.start(), m.end()) for m in ADDRESS.finditer(item)]
+    if not addresses:
+        return [item]
+    out = [item[a:b].strip(" ,.;(") for a, b in addresses]
+    for m in _place_names().finditer(item):
+        if not any(a <= m.start() < b for a, b in addresses) and not any(m.group(0) in o for o in out):
+            out.append(m.group(0))
+    return out
 
 
 def _items(text: str) -> list[str]:
@@ -390,6 +415,14 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     status = scores["status_question"] + subject["status_question"]
     if (status and found < 3) or (status >= 2 and found < 5 and not subject["request"]):
         return "other", "status question about an earlier request"
+    notice, draft = scores["notice"] + subject["notice"], scores["draft"] + subject["draft"]
+    if (draft >= 4 or (draft >= 3 and request < 6)) and not scores["adopts"]:  # a CIO adopting a draft sends it
+        return "other", "an internal draft, not yet sent as a request"
+    if notice >= 2 and not followup and (request < 3 or notice >= 4):
+        return "other", "a notice about a project already approved or done"
+    if scores["exemption_only"] + subject["exemption_only"] >= 2 and request < 2 \
+            and scores["type:general"] + scores["type:calnet_contract"] < 3:
+        return "other", "an exemption request (STMM 3-501), not a delegation request"
     marketing = scores["marketing"] + subject["marketing"]
     if marketing >= 3 or (marketing >= 2 and request < 4):
         return "other", "vendor marketing"
@@ -477,8 +510,10 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             target = fields[s.field]
             if target.present or _PLACEHOLDER.match(s.text):
                 continue  # "Staff qualifications: To be provided under separate cover." states nothing
-            if s.field in ("locations", "products_services"):
-                value: object = _items(s.text)
+            if s.field == "locations":
+                value: object = [p for item in _items(s.text) for p in _places_in(item)]
+            elif s.field == "products_services":
+                value = _items(s.text)
             elif s.field == "timeframe":
                 start, end = normalise_period(f"{s.label}: {s.text}")  # "Desired Go-Live: July 2027" is an end
                 value = Timeframe(text=_clip(s.text), start=start, end=end)
@@ -591,9 +626,11 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                     and not _PAST_WORK.search(text):
                 # Places of the project, not those of the staff's past work or of a consequence,
                 # nor of a letterhead's or the recipient's address.
-                for ent in sent.ents:
-                    if ent.label_ == "CA_PLACE":
-                        places.append((r, ent.ent_id_ or ent.text, sent.start_char, sent.end_char))
+                ents = [e for e in sent.ents if e.label_ == "CA_PLACE"]
+                for k, ent in enumerate(ents):
+                    if k and ent.text.endswith(("County", "COUNTY")) and ent.start_char - ents[k - 1].end_char <= 3:
+                        continue  # "Ione, Amador County": the county only says where the city is
+                    places.append((r, ent.ent_id_ or ent.text, sent.start_char, sent.end_char))
                 for m in ADDRESS.finditer(text):
                     places.append((r, m.group(0).strip(" ,."), sent.start_char, sent.end_char))
             if _in_sections(r, sent.start_char) or len(text) < 15:
@@ -611,12 +648,15 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
     # The trained classifier decides for sentences no cue speaks for, and breaks ties between cues.
     texts = [s.text for _r, s, _score in candidates] if PROSE_ASSIGNMENT != "cues" else []
     unassigned: list[tuple[_Read, object, dict[str, float]]] = []
+    secondary: list[tuple[str, float, _Read, object]] = []
     for (r, sent, score), cats in zip_longest(candidates, classify(texts)):
         sure = {k: p for k, p in (cats or {}).items() if p >= CLASSIFIER_MIN}
         if score:
             best = max(score, key=lambda k: (score[k] + CLASSIFIER_WEIGHT * (cats or {}).get(k, 0.0)))
             picked[best].append((score[best], r, sent))
             assigned[(id(r), sent.start_char)] = best
+            # Its other cues may fill an item no sentence states on its own ("we'd like to install it in Q1 2027").
+            secondary.extend((label, score[label], r, sent) for label in score if label != best)
         elif sure:
             label, p = max(sure.items(), key=lambda kv: kv[1])
             if label == "timeframe" and (not states_period(_HEADER_DATES.sub("", sent.text))
@@ -627,6 +667,10 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             assigned[(id(r), sent.start_char)] = label
         if cats and not score and (id(r), sent.start_char) not in assigned and _may_fill_gap(sent.text):
             unassigned.append((r, sent, cats))
+    stated = {label for label, hits in picked.items() if hits}
+    for label, weight, r, sent in secondary:
+        if label not in stated:
+            picked[label].append((weight, r, sent))
     # An item no sentence was given to: the sentence the classifier likes best for it, if it likes it
     # more than anything else and at least CLASSIFIER_GAP_MIN (a request usually states every item).
     # Filled in by `fill_gaps` once the message is known to be a request.
@@ -675,7 +719,10 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             if place.lower() in ("rancho cordova",) and "1810" in r.segment.text[a:b]:
                 continue  # the CALNET Program's own address
             key = place.lower()
-            if not any(key in k or k in key for k in seen):
+            inside = [k for k in seen if k.lower() in key]
+            for k in inside:  # "Crescent City", then "5905 Lake Earl Drive, Crescent City": keep the address
+                del seen[k]
+            if not any(key in k.lower() for k in seen):
                 seen[place] = (r, a, b)
         if seen:
             fields["locations"] = FieldValue(
@@ -753,7 +800,11 @@ def _products_from_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> N
         closing = _closing_offset(r.segment.text)
         spans = cue_spans(r.doc)
         for sent in r.doc.sents:
-            if sent.start_char >= closing or _in_sections(r, sent.start_char) or _PAST_WORK.search(sent.text):
+            in_section = _in_sections(r, sent.start_char)
+            if in_section and not any(sec.field == "project_scope" and sec.start <= sent.start_char < sec.end
+                                      for sec in r.sections):
+                continue  # a scope section names the equipment as often as prose does; other sections do not
+            if sent.start_char >= closing or _PAST_WORK.search(sent.text):
                 continue
             labels = Counter(sp.label_ for sp, _w in spans if sent.start_char <= sp.start_char < sent.end_char)
             if any(labels[f] for f in _NOT_REQUESTED):
