@@ -912,12 +912,32 @@ def _title_in(line: str) -> str | None:
     if len(line.split()) > 12 or ":" in line or "@" in line:
         return None
     parts = [p.strip() for p in re.split(r"[,|]", line)]
-    for part in ([*parts, line] if len(parts) > 1 else [line]):
+    for k, part in enumerate([*parts, line] if len(parts) > 1 else [line]):
         if classify_title(part)[0] and not _agency_name(part):
             if not any(pattern.search(part) for pattern, _n, _c in _titles()):
                 part = _ocr_folded(part)  # a fax's "Chief lnforrnation 0fficer" read as what it says
+            # The unit a title names stays with it ("IT Manager II, Infrastructure Services"); the agency does not.
+            for unit in parts[k + 1:] if k < len(parts) else []:
+                if not _unit_name(unit):
+                    break
+                part = f"{part.strip(' ,.')}, {unit}"
             return part.strip(" ,.")
     return None
+
+
+@lru_cache(maxsize=1)
+def _agency_names() -> frozenset[str]:
+    names = {n.lower() for row in read_jsonl("agencies.jsonl") for n in [row["name"], *row["aliases"]]}
+    return frozenset(names | {f"california {n}" for n in names} | {f"state of california {n}" for n in names})
+
+
+def _unit_name(text: str) -> bool:
+    """A part of a signature line that names a unit of the agency ("Information Systems Division",
+    "J6 (Communications)"), not the agency itself, a place, a phone number or an address."""
+    t = text.strip(" ,.")
+    return bool(re.match(r"^[A-Z0-9][\w&/()'.-]*(?: [\w&/()'.-]+){0,5}$", t)) and not _agency_name(t) \
+        and t.lower() not in _agency_names() and not _place_names().fullmatch(t) and not re.search(r"\d{3}|@", t) \
+        and not t.lower().startswith(("state of", "dept", "the ")) and not classify_title(t)[0]
 
 
 _AGENCY_LIKE = re.compile(
@@ -986,6 +1006,21 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             fields["submitter_name"] = FieldValue(
                 value=display, confidence=0.4,
                 evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
+    if not fields["submitter_title"].present:
+        _title_from_any_label(reads, fields)
+
+
+def _title_from_any_label(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+    """A form's line whose whole answer is a job title, under whatever label ("Capacity ..... CIO")."""
+    for r in reads:
+        for m in _TITLE_LINE.finditer(r.segment.text):
+            answer = m.group("answer").strip(" ,.")
+            if _ADDRESSEE_LABEL.match(m.group("label").strip()) or re.search(r"\bcalnet\b", answer, re.I):
+                continue
+            if (title := _title_in(answer)) and title == answer:
+                fields["submitter_title"] = FieldValue(value=title, confidence=UNKNOWN_LABEL_TITLE,
+                                                       evidence=[_evidence(r, m.start(), m.end())])
+                return
 
 
 def _full_name(name: str, reads: list[_Read], ctx: MessageContext) -> str:
@@ -1012,7 +1047,8 @@ _FORWARDED = re.compile(
     r"^[ \t>]*(?:-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:)", re.I | re.M)
 
 
-_ADOPTS = re.compile(r"\b(?:concur|approve|accept|endorse|our request|as (?:the|our) \w+(?: \w+)?'s request)\b", re.I)
+_ADOPTS = re.compile(r"\b(?:concur|approve|accept|endorse|support it|our request|formal request|official request"
+                     r"|as (?:the|our) \w+(?: \w+)?'s request)\b", re.I)
 """What one writes above a staff write-up one forwards as the agency's own request."""
 
 
@@ -1053,6 +1089,9 @@ def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                         value=title, confidence=0.65, evidence=[_evidence(r, offset, offset + len(ln) + len(nxt))])
                     return
                 offset += len(ln)
+
+
+_TITLE_LINE = re.compile(r"^[ \t>*•-]*(?P<label>[A-Za-z][\w ()'/&-]{0,40}?)[ \t]*:[ \t]*(?P<answer>[^\n:]{2,80})$", re.M)
 
 
 def _norm(value: object) -> str:

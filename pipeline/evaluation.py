@@ -167,6 +167,12 @@ def norm_name(value: Any) -> str:
     return re.sub(r"^(dr|mr|ms|mrs) ", "", s)
 
 
+def norm_title(value: Any) -> str:
+    """A title without the unit written after it: "IT Manager II, Infrastructure Services" is "IT Manager II"
+    (writers differ on whether the unit is part of the title; the title is what the CIO rule reads)."""
+    return _norm_text(str(value or "").split(",")[0])
+
+
 def norm_phone(value: Any) -> str:
     return re.sub(r"\D", "", str(value or ""))[-10:]
 
@@ -187,7 +193,7 @@ def _value_checks(o: Outcome) -> dict[str, tuple[bool, float]]:
     """field → (correct, confidence) for every field whose true value is known."""
     fields, want = o.extraction.fields, o.item.truth["fields"]
     out: dict[str, tuple[bool, float]] = {}
-    for name, norm in (("agency", norm_agency), ("submitter_name", norm_name), ("submitter_title", _norm_text),
+    for name, norm in (("agency", norm_agency), ("submitter_name", norm_name), ("submitter_title", norm_title),
                        ("contact_email", _norm_text), ("contact_phone", norm_phone)):
         if want.get(name) is not None:
             out[name] = (norm(fields[name].value) == norm(want[name]), fields[name].confidence)
