@@ -57,9 +57,16 @@ ADDRESS = re.compile(
     r"(?:,\s*[A-Z][a-zA-Z ]+)?(?:,\s*(?:CA|California))?(?:\s+\d{5}(?:-\d{4})?)?"
 )
 CATALOG = re.compile(
-    r"\b(?:calnet\s+)?(?:product\s+)?catalog\s+b\b[^\n.;]{0,120}|\b(?:line\s+)?item\s+(?:no\.?\s*)?[A-Z]{2,6}-[\w-]+",
+    r"\b(?:calnet\s+)?(?:product\s+)?catalog\s+b\b[^\n;]{0,120}"
+    r"(?:\n(?:[ \t]*\n)?[ \t|>*-]*(?:\d+(?:\.\d+)+|[A-Z]{2,}-[A-Z0-9-]+)[^\n]{0,100})?"  # a list or table row below it
+    r"|\b(?:line\s+)?item\s+(?:no\.?\s*)?[A-Z]{2,6}-[\w-]+"
+    r"|\bCLIN\s*[:#]?\s*[\w.-]*\d[\w.-]*",
     re.I,
 )
+_CATALOG_ITEM = re.compile(
+    r"\b\d+(?:\.\d+)+\b|\b(?:item|line|row|clin|ln|sku|part|category|subcategory|feature code|no)\.?\s*[:#]?\s*[\w.-]*\d"
+    r"|(?-i:\b[A-Z]{2,}[-_][A-Z0-9][\w-]*)", re.I)
+"""What makes a catalog mention a reference: a line, item or row number, a dotted number, an item code."""
 FORM20 = re.compile(r"\b(?:form\s*20|telecommunications service request|tsr)\b[^\n.;]{0,60}?(?:#|no\.?|number)?\s*[:]?\s*([A-Z0-9][\w-]{2,})", re.I)
 EXEMPTION = re.compile(r"\bexemption request\b[^\n.;]{0,80}?(?:#|no\.?|number|reference)\s*[:]?\s*([A-Z0-9][\w-]{2,})", re.I)
 OUR_ADDRESSES = {"stnddelegations@state.ca.gov"}
@@ -1164,7 +1171,7 @@ def _read_references(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 continue
             for m in pattern.finditer(text):
                 value = m.group(0).strip(" ,.;")
-                if name == "catalog_reference" and not re.search(r"\d|item|category|service", value, re.I):
-                    continue  # "Catalog B" alone names no item
+                if name == "catalog_reference" and not _CATALOG_ITEM.search(value):
+                    continue  # "Catalog B" alone, or "listed in Catalog B as Delegation Required", names no item
                 fields[name] = FieldValue(value=value, confidence=0.75, evidence=[_evidence(r, m.start(), m.end())])
                 break
