@@ -21,6 +21,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("num", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")),
+    ("nmy", re.compile(r"(?<![/\d])\b(0?[1-9]|1[0-2])/(\d{4})\b")),
     ("season", re.compile(r"\b(spring|summer|fall|autumn|winter)\s+(?:of\s+)?(\d{4})\b", re.I)),
 ]
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
@@ -92,6 +93,9 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
     if kind == "num":
         d = date(_year(g[2]), int(g[0]), int(g[1]))
         return d, d
+    if kind == "nmy":  # "02/2027"
+        y, mo = int(g[1]), int(g[0])
+        return date(y, mo, 1), _last_day(y, mo)
     if kind == "season":
         y = _year(g[1])
         a, b = _SEASON[g[0].lower()]

@@ -707,7 +707,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
         else:
             confidence = round(min(0.8, 0.45 + 0.1 * top), 2)
         if name == "timeframe":
-            start, end = normalise_period(text)
+            start, end = normalise_period(_HEADER_DATES.sub("", text))
             value: object = Timeframe(text=_clip(text), start=start, end=end)
         elif name == "products_services":
             value = [_clip(s.text.strip()) for _v, _r, s in hits[:6]]
@@ -775,7 +775,9 @@ _PAST_WORK = re.compile(
 _PAST_EVENT = re.compile(
     r"\b(?:was|were|been|had) (?:released|launched|introduced|installed|announced|retired|replaced|purchased)\b"
     r"|\b(?:released|launched|introduced|announced|installed|failed|happened|occurred) (?:[\w-]+ ){0,4}in (?:late |early |mid-?)?"
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|20\d\d)\b", re.I)
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december|20\d\d)\b"
+    r"|^\W*(?:in|on|during|back in) (?:[\w,]+ ){0,3}(?:19|20)\d\d,? [^.]{0,60}?\b(?:took out|destroyed|damaged|failed|"
+    r"happened|occurred|went down|was|were|had|lost|hit)\b", re.I)
 """A sentence dating something that already happened (a product's release, an outage): no timeframe."""
 _ADDRESS_MARK = re.compile(
     r"\b(?:p\.?\s?o\.?\s*box|(?:CA|California)\s+\d{5}(?:-\d{4})?|attn\b|program chief)|^\s*(?:to|cc)\s*:", re.I | re.M)
