@@ -731,6 +731,9 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                 del seen[k]
             if not any(key in k.lower() for k in seen):
                 seen[place] = (r, a, b)
+        if any(not k.endswith(("County", "COUNTY")) for k in seen):
+            # Counties beside cities or addresses say where those are ("Porterville, Tulare County").
+            seen = {k: v for k, v in seen.items() if not k.endswith(("County", "COUNTY"))}
         if seen:
             fields["locations"] = FieldValue(
                 value=list(seen)[:8],
