@@ -54,7 +54,7 @@ ADDRESS = re.compile(
     r"|Place|Pl\.?|Circle|Highway|Hwy\.?|Mall|Plaza|Terrace|Trail|Loop)\b(?:\s+\d{1,4}\b)?"
     r"|(?:Highway|Hwy\.?|Route|Avenue|State Route|Interstate)\s+\d{1,4}\b)"
     r"(?:[,\s]+(?:Suite|Ste\.?|Room|Rm\.?|Building|Bldg\.?)\s*[\w-]+)?"
-    r"(?:,\s*[A-Z][a-zA-Z ]+)?(?:,\s*(?:CA|California))?(?:\s+\d{5}(?:-\d{4})?)?"
+    r"(?:,\s*[A-Z][a-zA-Z]+(?:[ \t]+[A-Z][a-zA-Z]+){0,2})?(?:,\s*(?:CA|California))?(?:\s+\d{5}(?:-\d{4})?)?"
 )
 CATALOG = re.compile(
     r"\b(?:calnet\s+)?(?:product\s+)?catalog\s+b\b[^\n;]{0,120}"
@@ -218,7 +218,10 @@ def _is_cover_sheet(text: str) -> bool:
     return ("cover" in head or "transmittal" in head) and hits >= 4
 
 
-_COVER_END = re.compile(r"^[ \t]*(?:pages?\b[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$", re.I | re.M)
+_COVER_END = re.compile(
+    r"^[ \t]*(?:pages?\b[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$"
+    r"|^(?=[^\n]*\d{1,2}:\d{2})[^\n]*\b(?:page|p)\.?\s*0*[2-9]\s*/\s*\d+[^\n]*$", re.I | re.M)
+"""Where a fax cover's block ends: its "Pages:" line, a rule, or the fax header of the next page."""
 COVER_BODY_WORDS = 60
 """Words a fax cover sheet's page must carry after its cover block to be read as a request too."""
 
@@ -518,7 +521,7 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             if target.present or _PLACEHOLDER.match(s.text):
                 continue  # "Staff qualifications: To be provided under separate cover." states nothing
             if s.field == "locations":
-                value: object = [p for item in _items(s.text) for p in _places_in(item)]
+                value: object = [p for item in _items(re.sub(r"\s*\([^)]*\)", "", s.text)) for p in _places_in(item)]
             elif s.field == "products_services":
                 value = _items(s.text)
             elif s.field == "timeframe":
@@ -923,9 +926,13 @@ def _title_in(line: str) -> str | None:
     """The part of a signature line that is a title ("IT Manager" of "IT Manager, Dept. of X")."""
     if len(line.split()) > 12 or ":" in line or "@" in line:
         return None
-    parts = [p.strip() for p in re.split(r"[,|]", line)]
+    parts = [p.strip() for p in re.split(r"[,|]|\s[-–—]\s", line)]
     for k, part in enumerate([*parts, line] if len(parts) > 1 else [line]):
         if classify_title(part)[0] and not _agency_name(part):
+            later = next((j for j in range(k + 1, len(parts)) if classify_title(parts[j])[1]), None)
+            if not classify_title(part)[1] and later is not None and k < len(parts):
+                # "Director, Enterprise Information Services and Chief Information Officer": the CIO title counts
+                return ", ".join(parts[k:later + 1]).strip(" ,.")
             if not any(pattern.search(part) for pattern, _n, _c in _titles()):
                 part = _ocr_folded(part)  # a fax's "Chief lnforrnation 0fficer" read as what it says
             # The unit a title names stays with it ("IT Manager II, Infrastructure Services"); the agency does not.
@@ -1096,7 +1103,8 @@ def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             offset = 0
             for ln, nxt in zip(lines, lines[1:]):
                 title = _title_in(nxt.strip())
-                if _norm(ln) == want and title and title == nxt.strip(" ,.\n"):
+                who = re.sub(r"^\s*(?:from|submitted by|requested by|signed(?: by)?|requestor|requester)\s*:?\s*", "", ln, flags=re.I)
+                if _norm(who) == want and title and title == nxt.strip(" ,.\n"):
                     fields["submitter_title"] = FieldValue(
                         value=title, confidence=0.65, evidence=[_evidence(r, offset, offset + len(ln) + len(nxt))])
                     return

@@ -109,7 +109,7 @@ def label_from_words(label: str, question: bool = False) -> str | None:
     if not label or len(label.split()) > (QUESTION_WORDS_MAX if question else LABEL_WORDS_MAX):
         return None
     folded = fold_ocr(label)
-    rows = _label_words()[1:] if question else _label_words()  # a question is never a "Date:" line
+    rows = [r for r in _label_words() if not (question and r[0] is None)]  # a question is never a "Date:" line
     return next((field for field, pattern in rows if pattern.search(folded)), None)
 
 

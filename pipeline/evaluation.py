@@ -238,7 +238,7 @@ def score_outcome(o: Outcome, m: Metrics) -> None:
     if set(t["general_categories"]) != set(x.general_categories):
         m.errors.append(f"{tag}: categories {x.general_categories} (want {t['general_categories']})")
     for name in PRESENCE_FIELDS:
-        want = t["fields"][name] is not None if name in t["fields"] else bool(t["present"].get(name))
+        want = t["fields"][name] not in (None, []) if name in t["fields"] else bool(t["present"].get(name))
         got = x.fields[name].present
         m.presence[name].add({name} if want else set(), {name} if got else set())
         if want != got:

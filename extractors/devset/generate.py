@@ -394,7 +394,7 @@ def _completeness(t: dict) -> dict:
         required += ["products_services", "justification"]
     missing = []
     for f in required:
-        has = t["fields"][f] is not None if f in t["fields"] else t["present"][f]
+        has = t["fields"][f] not in (None, []) if f in t["fields"] else t["present"][f]
         if not has or (f == "submitter_title" and not t["title_is_cio"]):
             missing.append(f)
     if t["delegation_type"] is None:
