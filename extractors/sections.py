@@ -139,6 +139,7 @@ def find_sections(text: str) -> list[Section]:
     heads: list[tuple[int, str, str, int, bool]] = []  # (label start, field, label, body start, inline)
     bullets: dict[int, str] = {}  # label start -> its line's bullet lead, for a label inside a bulleted item
     others: list[tuple[int, str, str, int, bool]] = []
+    weak_bare: list[tuple[int, str, str, int, bool]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
         m = _LINE_HEAD.match(line.rstrip("\r\n"))
@@ -159,13 +160,17 @@ def find_sections(text: str) -> list[Section]:
             head = (offset + m.start("head"), field or UNKNOWN, m.group("head").strip(), offset + m.end(),
                     not bare and bool(line[m.end():].strip()))
             outline = bool(re.match(r"[ \t]*[IVX]{1,4}\.", m.group("lead")))  # an outline's "V. Staff" heading
-            if field and not (bare and ((label in _WEAK and not outline) or len(label.split()) > 8)):
+            if field and bare and label in _WEAK and not outline:
+                weak_bare.append(head)  # "Agency" alone on a line: a label only in a form with others
+            elif field and not (bare and len(label.split()) > 8):
                 heads.append(head)
                 if re.match(r"[ \t]*[*•\-–—][ \t]", m.group("lead") + " "):
                     bullets[head[0]] = m.group("lead")
             elif not field and m.group("sep").strip() == ":" and _OTHER_HEAD.match(m.group("head").strip()):
                 others.append(head)
         offset += len(line)
+    if len(heads) >= FORM_LABELS and weak_bare:
+        heads = sorted(heads + weak_bare)
     if len(heads) >= FORM_LABELS and others:
         heads = sorted(heads + others)
         # A heading with nothing under it before unknown sub-labels ("Timeframes" / "Planning: ...") owns them.
@@ -251,7 +256,7 @@ def _cut_at_closing(body: str) -> str:
     for i, line in enumerate(lines):
         if line.strip().lower().rstrip(",.!") in _CLOSINGS:
             return "\n".join(lines[:i])
-        if i and not lines[i - 1].strip() and _SIGNATURE_NAME.match(line.strip()):
+        if i >= 2 and not lines[i - 1].strip() and _SIGNATURE_NAME.match(line.strip()):
             return "\n".join(lines[:i])
     return body
 
