@@ -57,7 +57,9 @@ ADDRESS = re.compile(
     r"(?:,\s*[A-Z][a-zA-Z]+(?:[ \t]+[A-Z][a-zA-Z]+){0,2})?(?:,\s*(?:CA|California))?(?:\s+\d{5}(?:-\d{4})?)?"
 )
 CATALOG = re.compile(
-    r"\b(?:calnet\s+)?(?:product\s+)?catalog\s+b\b[^\n;]{0,120}"
+    # A table whose header names the catalog line and whose rows give it.
+    r"\bcatalog\s+b\s+(?:line|clin|item|ref\w*)s?\b[^\n]*\n(?:[^\n]*\n){0,2}?[^\n]*?\b\d+(?:\.\d+)+(?:-\d+)?\b"
+    r"|\b(?:calnet\s+)?(?:product\s+)?catalog\s+b\b[^\n;]{0,120}"
     r"(?:\n(?:[ \t]*\n)?[ \t|>*-]*(?:\d+(?:\.\d+)+|[A-Z]{2,}-[A-Z0-9-]+)[^\n]{0,100})?"  # a list or table row below it
     r"|\b(?:line\s+)?item\s+(?:no\.?\s*)?[A-Z]{2,6}-[\w-]+"
     r"|\bCLIN\s*[:#]?\s*[\w.-]*\d[\w.-]*",
