@@ -59,10 +59,12 @@ ADDRESS = re.compile(
 CATALOG = re.compile(
     # A table whose header names the catalog line and whose rows give it.
     r"\bcatalog\s+b\s+(?:line|clin|item|ref\w*)s?\b[^\n]*\n(?:[^\n]*\n){0,2}?[^\n]*?\b\d+(?:\.\d+)+(?:-\d+)?\b"
-    r"|\b(?:calnet\s+)?(?:product\s+)?catalog\s+b\b[^\n;]{0,120}"
+    r"|\b(?:calnet\s+)?(?:product\s+)?(?:catalog|cat\.)\s*b\b[^\n;]{0,120}"
     r"(?:\n(?:[ \t]*\n)?[ \t|>*-]*(?:\d+(?:\.\d+)+|[A-Z]{2,}-[A-Z0-9-]+)[^\n]{0,100})?"  # a list or table row below it
+    r"|\b(?:calnet\s+)?(?:product\s+)?catalog\s+(?:item|line|row|entry|no\.?|number|#|sku|part)s?\b[^\n;]{0,80}"
     r"|\b(?:line\s+)?item\s+(?:no\.?\s*)?[A-Z]{2,6}-[\w-]+"
-    r"|\bCLIN\s*[:#]?\s*[\w.-]*\d[\w.-]*",
+    r"|\bCLIN\s*[:#]?\s*[\w.-]*\d[\w.-]*"
+    r"|\b(?:line|item|row)(?: item)?\s*(?:no\.?|#)?\s*\d+(?:\.\d+){2,}(?:-\d+)?\b",
     re.I,
 )
 _CATALOG_ITEM = re.compile(
