@@ -12,12 +12,13 @@ _MONTHS["sept"] = 9
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("fy", re.compile(r"\b(?:fiscal year|fy)\s*(\d{4}|\d{2})\s*[-–/]\s*(\d{2,4})\b", re.I)),
+    ("fy", re.compile(r"\b(?:fiscal year|fy)\s*(\d{4}|\d{2})\s*[-–/]\s*(\d{2,4})\b"
+                      r"|\b(\d{4})\s*[-–/]\s*(\d{2,4})\s+(?:state\s+)?fiscal year\b", re.I)),
     ("quarter", re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth) quarter(?: of)?)\s*,?\s*(\d{4})\b", re.I)),
     ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
     ("half", re.compile(r"\b(?:(first|second|1st|2nd) half(?: of)?|h([12]))\s*,?\s*(?:calendar year\s*|cy\s*)?(\d{4})\b", re.I)),
-    ("mmy", re.compile(rf"\b{_MONTH}\s*(?:through|thru|to|until|[-–—])\s*{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
+    ("mmy", re.compile(rf"\b(?:between\s+{_MONTH}\s+and|{_MONTH}\s*(?:through|thru|to|until|[-–—]))\s*{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
     ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("num", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")),
@@ -65,7 +66,7 @@ def find_periods(text: str) -> list[tuple[int, date, date]]:
 def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
     g = m.groups()
     if kind == "fy":
-        start_year = _year(g[0])
+        start_year = _year(g[0] or g[2])
         return date(start_year, 7, 1), date(start_year + 1, 6, 30)
     if kind == "quarter":
         q = int(g[0] or g[1]) if (g[0] or g[1]) else _ORD[g[2].lower()]
@@ -81,8 +82,8 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
         h = 1 if (g[0] or "").lower() in ("first", "1st") or g[1] == "1" else 2
         y = _year(g[2])
         return (date(y, 1, 1), date(y, 6, 30)) if h == 1 else (date(y, 7, 1), date(y, 12, 31))
-    if kind == "mmy":  # "January through March 2027"
-        y, a, b = _year(g[2]), _month(g[0]), _month(g[1])
+    if kind == "mmy":  # "January through March 2027", "between January and April 2027"
+        y, a, b = _year(g[3]), _month(g[0] or g[1]), _month(g[2])
         return date(y if a <= b else y - 1, a, 1), _last_day(y, b)
     if kind == "my":
         y, mo = _year(g[1]), _month(g[0])
@@ -121,6 +122,9 @@ _START_ONLY = re.compile(
 October 19, 2026", "on March 3, 2027") is both the start and the end."""
 
 
+_AFTER_EVENT = re.compile(r"\b(?:after|following|once|when) (?:the |our |its )?(?:[\w-]+ ){0,3}$", re.I)
+
+
 def normalise_period(text: str) -> tuple[str | None, str | None]:
     """ISO (start, end) of the period a text describes: first date's start, last date's end.
 
@@ -130,6 +134,9 @@ def normalise_period(text: str) -> tuple[str | None, str | None]:
     periods = find_periods(text)
     if not periods:
         return None, None
+    anchored = [p for p in periods if not _AFTER_EVENT.search(text[max(0, p[0] - 40): p[0]])]
+    if anchored and len(anchored) < len(periods):
+        periods = anchored  # "between January and April 2027, after the November 2026 election": the election is no bound
     if len(periods) == 1 and _DEADLINE.search(text[: periods[0][0]]):
         return None, periods[0][2].isoformat()  # "by June 30, 2027": a deadline is an end date
     start = periods[0][1]

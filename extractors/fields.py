@@ -144,13 +144,18 @@ def _ocr_word(m: re.Match[str]) -> str:
     return ("O" + word[1:] if word[0] == "0" else word).translate(str.maketrans("01", "ol"))  # "0koye", "0ffice"
 
 
+_OCR_NUMBER = re.compile(r"(?<![A-Za-z])(?=[\dOolI]*\d[\dOolI]*[OolI]|[OolI][\dOolI]*\d)[\dOolI]{2,}(?![A-Za-z])")
+
+
 def repair_ocr(text: str) -> str:
-    """A fax's "De1egation 0f F00D" read as "Delegation of FOOD", keeping every offset; a text with
-    fewer than OCR_REPAIR_MIN such words (a model number, an ordinal) is left as it is."""
+    """A fax's "De1egation 0f F00D" read as "Delegation of FOOD" and its "Ju1y 2O27" as "July 2027",
+    keeping every offset; a text with fewer than OCR_REPAIR_MIN such words (a model number, an ordinal)
+    is left as it is."""
     found = [m for m in _OCR_WORD.finditer(text) if _ocr_word(m) != m.group(0)]
     if len(found) < OCR_REPAIR_MIN:
         return text
-    return _OCR_WORD.sub(_ocr_word, text)
+    text = _OCR_WORD.sub(_ocr_word, text)
+    return _OCR_NUMBER.sub(lambda m: m.group(0).translate(str.maketrans("OolI", "0011")), text)
 
 
 _TAB_ROW = re.compile(r"^([ \t]*[^\W\d_][^\t\n]{0,60}?)(\t+)(?=\S)", re.M)
@@ -522,6 +527,13 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                     extra[s.field] = FieldValue(value=s.text, confidence=LABELLED, evidence=[ev])
                 continue
             target = fields[s.field]
+            if s.field == "timeframe" and target.present and isinstance(target.value, Timeframe) \
+                    and target.value.end is None and not _PLACEHOLDER.match(s.text):
+                _start, end = normalise_period(f"{s.label}: {s.text}")
+                if end:  # "Project Start: 10/01/2026" ... "Target Completion: 03/15/2027"
+                    target.value = Timeframe(text=_clip(f"{target.value.text}; {s.text}"), start=target.value.start, end=end)
+                    target.evidence.append(ev)
+                continue
             if target.present or _PLACEHOLDER.match(s.text):
                 continue  # "Staff qualifications: To be provided under separate cover." states nothing
             if s.field == "locations":

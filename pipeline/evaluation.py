@@ -112,7 +112,9 @@ HANDWRITTEN = "handwritten"
 """The part (and the folder under the development set) of the hand-written, held-out items."""
 HANDWRITTEN_TRAIN = "handwritten_train"
 """The part (and the folder) of the hand-written items written for tuning (split "train")."""
-HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, HANDWRITTEN)
+HANDWRITTEN_B = "handwritten_b"
+"""A second held-out part, written after the first had been measured (see its README)."""
+HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, HANDWRITTEN, HANDWRITTEN_B)
 
 
 def _read_items(folder: Path, source: str) -> list[Item]:
@@ -333,7 +335,7 @@ def run_evaluation(devset_dir: Path, part: str | None = None, errors: bool = Fal
     by_part: dict[str, list[Item]] = {}
     for item in items:
         by_part.setdefault(item.part, []).append(item)
-    order = sorted(by_part, key=lambda p: (p != "train", p == HANDWRITTEN, p == HANDWRITTEN_TRAIN, p))
+    order = sorted(by_part, key=lambda p: (p != "train", p in (HANDWRITTEN, HANDWRITTEN_B), p == HANDWRITTEN_TRAIN, p))
     return format_report({p: evaluate(by_part[p]) for p in order}, errors=errors)
 
 
@@ -365,7 +367,7 @@ def main(argv: list[str]) -> int:
         print(bench(Path(args[0]) if args else None))
         return 0
     if not args:
-        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten] [--errors] | --bench",
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b] [--errors] | --bench",
               file=sys.stderr)
         return 2
     if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier
