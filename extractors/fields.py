@@ -528,13 +528,13 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 continue
             target = fields[s.field]
             if s.field == "timeframe" and target.present and isinstance(target.value, Timeframe) \
-                    and target.value.end is None and not _PLACEHOLDER.match(s.text):
+                    and target.value.end is None and not _PLACEHOLDER.match(s.text.split("\n")[0]):
                 _start, end = normalise_period(f"{s.label}: {s.text}")
                 if end:  # "Project Start: 10/01/2026" ... "Target Completion: 03/15/2027"
                     target.value = Timeframe(text=_clip(f"{target.value.text}; {s.text}"), start=target.value.start, end=end)
                     target.evidence.append(ev)
                 continue
-            if target.present or _PLACEHOLDER.match(s.text):
+            if target.present or _PLACEHOLDER.match(s.text.split("\n")[0]):
                 continue  # "Staff qualifications: To be provided under separate cover." states nothing
             if s.field == "locations":
                 value: object = [p for item in _items(re.sub(r"\s*\([^)]*\)", "", s.text)) for p in _places_in(item)]
@@ -574,9 +574,11 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
 
 
 _PLACEHOLDER = re.compile(
-    r"^\W*(?:n/?a|tbd|tba|none|unknown|pending|not applicable|not known|not yet (?:known|determined|available)"
-    r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided)\b[^.\n]*"
-    r"|(?:will|to) (?:follow|be provided|be sent|be submitted)\b[^.\n]*)\W*$", re.I)
+    r"^\W*(?:(?:n/?a|tbd|tba|none|unknown|pending|not applicable)\b(?:\W*$|\s*[-–—:;(,]\s*[^\n]{0,80}$)"
+    r"|not (?:yet )?(?:known|determined|available|set|scheduled|final(?:ized)?|decided)(?: yet)?\b[^\n]{0,120}$"
+    r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided)\b[^.\n]*\W*$"
+    r"|(?:will|to) (?:follow|be provided|be sent|be submitted)\b[^.\n]*\W*$"
+    r"|(?:see|refer to|please see) (?:the )?attach(?:ed|ment)\b[^.\n]*\W*$)", re.I)
 """A form's answer that states nothing ("N/A", "TBD", "To be provided under separate cover.")."""
 
 
@@ -659,8 +661,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                     places.append((r, ent.ent_id_ or ent.text, sent.start_char, sent.end_char))
                 for m in ADDRESS.finditer(text):
                     places.append((r, m.group(0).strip(" ,."), sent.start_char, sent.end_char))
-            if _in_sections(r, sent.start_char) or len(text) < 15:
-                continue
+            if _in_sections(r, sent.start_char) or len(text) < 15 or (text.isupper() and len(text.split()) <= 8):
+                continue  # a heading in capitals ("SECTION F - TEAM EXPERIENCE") states nothing itself
             if _inline_label(r, sent, fields):
                 continue
             if score["timeframe"] and (not states_period(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
