@@ -45,14 +45,15 @@ PRESENT_KEYS = {"project_scope", "project_purpose", "timeframe", "locations", "s
                 "adverse_consequences", "justification", "products_services", "catalog_reference"}
 
 
-def test_handwritten_part_is_well_formed():
-    """The hand-written, held-out part: its size and the shape of its truth (no score floors: it is only measured)."""
-    folder = DEVSET / "handwritten"
-    items = load_devset(DEVSET, "handwritten")
+@pytest.mark.parametrize("part", ["handwritten", "handwritten_b"])
+def test_handwritten_part_is_well_formed(part):
+    """A hand-written, held-out part: its size and the shape of its truth (no score floors: it is only measured)."""
+    folder = DEVSET / part
+    items = load_devset(DEVSET, part)
     requests = [i for i in items if i.truth["kind"] == "delegation_request"]
     assert len(requests) >= 40 and len(items) - len(requests) >= 10
     assert {p.stem for p in (folder / "items").glob("*.json")} == set(json.loads((folder / "truth.json").read_text()))
-    assert all(i.split == "eval" and i.source == "handwritten" and i.truth["split"] == "eval" for i in items)
+    assert all(i.split == "eval" and i.source == part and i.truth["split"] == "eval" for i in items)
     assert not {i.id for i in items} & {i.id for i in load_devset(DEVSET) if i.source == "generated"}
     for i in items:
         t = i.truth
