@@ -310,6 +310,11 @@ def _places_in(item: str) -> list[str]:
     320 West 4th Street" → the two addresses and Los Angeles); the line itself when it names neither."""
     addresses = [(m.start(), m.end()) for m in ADDRESS.finditer(item)]
     if not addresses:
+        places = [m.group(0) for m in _place_names().finditer(item)]
+        if len(places) > 1 or (places and re.search(r",| and ", item)):
+            return places  # "Sacramento headquarters, the Berkeley regional office, Chatsworth and Cypress"
+        if re.search(r"\b(?:listed|above|below|see|same as|n/a|tbd|address(?:es)?|various)\b", item, re.I) and not places:
+            return []  # "As listed under Scope", a table's "Office : Address" header: no site
         return [item]
     out = [item[a:b].strip(" ,.;(") for a, b in addresses]
     for m in _place_names().finditer(item):
