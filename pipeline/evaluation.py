@@ -114,7 +114,9 @@ HANDWRITTEN_TRAIN = "handwritten_train"
 """The part (and the folder) of the hand-written items written for tuning (split "train")."""
 HANDWRITTEN_B = "handwritten_b"
 """A second held-out part, written after the first had been measured (see its README)."""
-HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, HANDWRITTEN, HANDWRITTEN_B)
+HANDWRITTEN_C = "handwritten_c"
+"""A third held-out part, written after the second had been measured."""
+HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C)
 
 
 def _read_items(folder: Path, source: str) -> list[Item]:
@@ -335,7 +337,7 @@ def run_evaluation(devset_dir: Path, part: str | None = None, errors: bool = Fal
     by_part: dict[str, list[Item]] = {}
     for item in items:
         by_part.setdefault(item.part, []).append(item)
-    order = sorted(by_part, key=lambda p: (p != "train", p in (HANDWRITTEN, HANDWRITTEN_B), p == HANDWRITTEN_TRAIN, p))
+    order = sorted(by_part, key=lambda p: (p != "train", p in (HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C), p == HANDWRITTEN_TRAIN, p))
     return format_report({p: evaluate(by_part[p]) for p in order}, errors=errors)
 
 
@@ -367,7 +369,7 @@ def main(argv: list[str]) -> int:
         print(bench(Path(args[0]) if args else None))
         return 0
     if not args:
-        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b] [--errors] | --bench",
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c] [--errors] | --bench",
               file=sys.stderr)
         return 2
     if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier
