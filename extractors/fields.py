@@ -452,7 +452,8 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
         return "other", "vendor marketing"
     # A reply counts as a follow-up when it adds request items or says it answers or resubmits;
     # a reply that only thanks or acknowledges is not one.
-    if (is_reply and (followup or found >= 1)) or (followup >= 2 and subject["followup"]) \
+    new_request = request >= 2 and found >= 6 and not followup  # a whole new request sent in an old thread
+    if (is_reply and (followup or found >= 1) and not new_request) or (followup >= 2 and subject["followup"]) \
             or (followup >= 3 and found < 6):
         return "follow_up", "reply or resubmission adding to an earlier request"
     if request >= 2 or found >= 4 or (request >= 1 and found >= 2):
