@@ -444,8 +444,7 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
         return "other", "an internal draft, not yet sent as a request"
     if notice >= 2 and not followup and (request < 3 or notice >= 4):
         return "other", "a notice about a project already approved or done"
-    if scores["exemption_only"] + subject["exemption_only"] >= 2 and request < 2 \
-            and scores["type:general"] + scores["type:calnet_contract"] < 3:
+    if scores["exemption_only"] + subject["exemption_only"] >= 2 and request < 2:
         return "other", "an exemption request (STMM 3-501), not a delegation request"
     marketing = scores["marketing"] + subject["marketing"]
     if marketing >= 3 or (marketing >= 2 and request < 4):
