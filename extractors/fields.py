@@ -437,14 +437,17 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     is_reply = bool(ctx.in_reply_to or ctx.references) or bool(re.match(r"^\s*(re|aw|sv)\s*:", ctx.subject, re.I))
     followup = scores["followup"] + subject["followup"]
     status = scores["status_question"] + subject["status_question"]
-    if (status and found < 3) or (status >= 2 and found < 5 and not subject["request"]):
+    if followup >= 2 and followup >= status:
+        status = 0  # "still pending; please replace the schedule section": it adds to the request
+    if (status and found < 3) or (status >= 2 and ((found < 5 and not subject["request"]) or subject["status_question"])):
         return "other", "status question about an earlier request"
     notice, draft = scores["notice"] + subject["notice"], scores["draft"] + subject["draft"]
     if (draft >= 4 or (draft >= 3 and request < 6)) and not scores["adopts"]:  # a CIO adopting a draft sends it
         return "other", "an internal draft, not yet sent as a request"
-    if notice >= 2 and not followup and (request < 3 or notice >= 4):
+    if notice >= 2 and notice > 2 * followup and (request < 3 or notice >= 4):
         return "other", "a notice about a project already approved or done"
-    if scores["exemption_only"] + subject["exemption_only"] >= 2 and request < 2:
+    exemption_only = scores["exemption_only"] + subject["exemption_only"]
+    if (exemption_only >= 2 and request < 2) or exemption_only >= 5:
         return "other", "an exemption request (STMM 3-501), not a delegation request"
     marketing = scores["marketing"] + subject["marketing"]
     if marketing >= 3 or (marketing >= 2 and request < 4):
@@ -453,7 +456,7 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     # a reply that only thanks or acknowledges is not one.
     new_request = request >= 2 and found >= 6 and not followup  # a whole new request sent in an old thread
     if (is_reply and (followup or found >= 1) and not new_request) or (followup >= 2 and subject["followup"]) \
-            or (followup >= 3 and found < 6):
+            or (followup >= 3 and found < 6) or followup >= 6:
         return "follow_up", "reply or resubmission adding to an earlier request"
     if request >= 2 or found >= 4 or (request >= 1 and found >= 2):
         return "delegation_request", f"asks for delegation ({request:g} request cues, {found} request items found)"
