@@ -37,7 +37,7 @@ CLASSIFIED = 0.55
 """Confidence of a value the sentence classifier assigned at its threshold (up to 0.75 when it is sure)."""
 CLASSIFIER_MIN = 0.3
 """The classifier's probability below which a sentence is left unassigned."""
-CLASSIFIER_GAP_MIN = 0.05
+CLASSIFIER_GAP_MIN = 0.01
 """The least probability for which a sentence fills an item no other sentence was given to."""
 CLASSIFIER_WEIGHT = 1.5
 """How much the classifier's probability adds to a label's cue score when cues disagree."""
