@@ -116,7 +116,10 @@ HANDWRITTEN_B = "handwritten_b"
 """A second held-out part, written after the first had been measured (see its README)."""
 HANDWRITTEN_C = "handwritten_c"
 """A third held-out part, written after the second had been measured."""
-HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C)
+HANDWRITTEN_D = "handwritten_d"
+"""A fourth held-out part, written after the third had been measured."""
+HANDWRITTEN_HELD_OUT = ("handwritten", "handwritten_b", "handwritten_c", "handwritten_d")
+HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C, HANDWRITTEN_D)
 
 
 def _read_items(folder: Path, source: str) -> list[Item]:
@@ -337,7 +340,7 @@ def run_evaluation(devset_dir: Path, part: str | None = None, errors: bool = Fal
     by_part: dict[str, list[Item]] = {}
     for item in items:
         by_part.setdefault(item.part, []).append(item)
-    order = sorted(by_part, key=lambda p: (p != "train", p in (HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C), p == HANDWRITTEN_TRAIN, p))
+    order = sorted(by_part, key=lambda p: (p != "train", p in HANDWRITTEN_HELD_OUT, p == HANDWRITTEN_TRAIN, p))
     return format_report({p: evaluate(by_part[p]) for p in order}, errors=errors)
 
 
@@ -369,7 +372,7 @@ def main(argv: list[str]) -> int:
         print(bench(Path(args[0]) if args else None))
         return 0
     if not args:
-        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c] [--errors] | --bench",
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c|handwritten_d] [--errors] | --bench",
               file=sys.stderr)
         return 2
     if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier
