@@ -223,8 +223,9 @@ def classify_title(title: str) -> tuple[str | None, bool | None]:
 
 def _is_cover_sheet(text: str) -> bool:
     head = text[:1500].lower()
-    hits = sum(k in head for k in ("fax", "cover", "pages", "to:", "from:", "fax number", "fax:"))
-    return ("cover" in head or "transmittal" in head) and hits >= 4
+    hits = sum(bool(re.search(k, head)) for k in (r"\bfax\b", r"\bcover\b", r"\bpages?\b", r"\bto:", r"\bfrom:",
+                                                  r"\bfax number\b", r"\bfax:"))
+    return bool(re.search(r"\b(?:fax )?cover\b|\btransmittal\b", head)) and hits >= 4
 
 
 _COVER_END = re.compile(
@@ -512,9 +513,11 @@ def _delegation_type(scores: Counter[str], extra: dict[str, FieldValue], categor
     contract, general = scores["type:calnet_contract"], scores["type:general"]
     if fields["catalog_reference"].present:
         contract += 2
+    if categories:
+        general += 1  # equipment of a general category is being bought or built
     if contract > general and contract >= 2:
         return "calnet_contract"
-    if general > contract or (categories and general >= contract):
+    if general > contract:
         return "general"
     return None
 
