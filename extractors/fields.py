@@ -682,14 +682,16 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             products = score.pop("products_services", 0)
             if products >= 3:
                 picked["products_services"].append((products, r, sent))
-            if (score and score.most_common(1)[0][1] >= 1) or (products < 3 and len(text.split()) >= 4):
-                candidates.append((r, sent, score))
+            if (score and score.most_common(1)[0][1] >= 1) or len(text.split()) >= 4:
+                candidates.append((r, sent, score))  # an equipment list may state the scope too
     # The trained classifier decides for sentences no cue speaks for, and breaks ties between cues.
     texts = [s.text for _r, s, _score in candidates] if PROSE_ASSIGNMENT != "cues" else []
     unassigned: list[tuple[_Read, object, dict[str, float]]] = []
     secondary: list[tuple[str, float, _Read, object]] = []
     for (r, sent, score), cats in zip_longest(candidates, classify(texts)):
         sure = {k: p for k, p in (cats or {}).items() if p >= CLASSIFIER_MIN}
+        if any(s is sent for _w, _r, s in picked["products_services"]):
+            sure.pop("products_services", None)  # already taken as the equipment list by its cues
         if score:
             best = max(score, key=lambda k: (score[k] + CLASSIFIER_WEIGHT * (cats or {}).get(k, 0.0)))
             picked[best].append((score[best], r, sent))
@@ -704,6 +706,10 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             picked[label].append((p, r, sent))
             by_classifier.add(label)
             assigned[(id(r), sent.start_char)] = label
+            # A sentence that states two items ("proposing a DAS: a CommScope head-end, 9 remote units ...")
+            # may fill the second when nothing else states it.
+            secondary.extend((other, q, r, sent) for other, q in sure.items() if other != label and q >= 0.5
+                             and other != "timeframe")
         if cats and not score and (id(r), sent.start_char) not in assigned and _may_fill_gap(sent.text):
             unassigned.append((r, sent, cats))
     stated = {label for label, hits in picked.items() if hits}
