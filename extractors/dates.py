@@ -122,6 +122,10 @@ _START_ONLY = re.compile(
 October 19, 2026", "on March 3, 2027") is both the start and the end."""
 
 
+_BARE_START = re.compile(rf"\b(?:start|begin|kick off|get going)\w*\s+(?:\w+\s+){{0,2}}?(?:in|on|around)\s+{_MONTH}(?![\s,]*\d)", re.I)
+"""A start month with no year ("start in August"), its year taken from the date after it."""
+_YEAR_END = re.compile(r"\b(?:end of (?:the |that |this )?(?:calendar )?year|year[- ]end|end of (?:the |that )?year)\b", re.I)
+_YEARS = re.compile(r"\b(?:in |within |over )?(?:about |roughly |around |approximately )?(a|one|two) years?( and a half)?\b", re.I)
 _AFTER_EVENT = re.compile(r"\b(?:after|following|once|when) (?:the |our |its )?(?:[\w-]+ ){0,3}$", re.I)
 
 
@@ -140,10 +144,23 @@ def normalise_period(text: str) -> tuple[str | None, str | None]:
     if len(periods) == 1 and _DEADLINE.search(text[: periods[0][0]]):
         return None, periods[0][2].isoformat()  # "by June 30, 2027": a deadline is an end date
     start = periods[0][1]
+    bare = _BARE_START.search(text[: periods[0][0]])
+    if bare:  # "start in August, finished by the end of September 2026"
+        month = _month(bare.group(1))
+        start = date(periods[0][1].year - (month > periods[0][1].month), month, 1)
+        if len(periods) == 1:
+            periods = [(bare.start(), start, start), *periods]
     end = periods[-1][2] if len(periods) > 1 else None
+    if end is None and _YEAR_END.search(text[periods[0][0]:]):
+        end = date(start.year, 12, 31)  # "start in July 2026 and be finished by the end of the calendar year"
     if end is None:
         d = _DURATION.search(text)
-        if d:
+        y = _YEARS.search(text)
+        if not d and y:
+            n = 12 * (1 if y.group(1).lower() in ("a", "one") else 2) + (6 if y.group(2) else 0)
+            yy, m0 = divmod(start.year * 12 + start.month - 1 + n - 1, 12)
+            end = _last_day(yy, m0 + 1)
+        elif d:
             n = int(d.group(1)) if d.group(1).isdigit() else _WORDS[d.group(1).lower()]
             # n months starting with the start month end on the last day of month n.
             y, m0 = divmod(start.year * 12 + start.month - 1 + n - 1, 12)
