@@ -118,8 +118,8 @@ HANDWRITTEN_C = "handwritten_c"
 """A third held-out part, written after the second had been measured."""
 HANDWRITTEN_D = "handwritten_d"
 """A fourth held-out part, written after the third had been measured."""
-HANDWRITTEN_HELD_OUT = ("handwritten", "handwritten_b", "handwritten_c", "handwritten_d")
-HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C, HANDWRITTEN_D)
+HANDWRITTEN_HELD_OUT = (HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C, HANDWRITTEN_D)
+HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, *HANDWRITTEN_HELD_OUT)
 
 
 def _read_items(folder: Path, source: str) -> list[Item]:
