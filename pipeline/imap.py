@@ -249,6 +249,30 @@ class Mailbox:
             if not c.folder_exists(folder):
                 c.create_folder(folder)
 
+    def holds(self, folder: str, message_id: str, back_to: str) -> bool:
+        """Whether `folder` already holds a message with this Message-ID (a move cut off after its copy),
+        looked up read-only; `back_to` is selected again afterwards."""
+        if not message_id:
+            return False
+        with self._command(f"searching {folder!r}") as c:
+            c.select_folder(folder, readonly=True)
+            try:
+                found = c.search(["HEADER", "Message-ID", message_id])
+            finally:
+                c.select_folder(back_to)
+        return bool(found)
+
+    def discard(self, uids: list[int]) -> None:
+        """Remove messages from the selected folder: \\Deleted + UID EXPUNGE (the copy is already filed)."""
+        if not uids:
+            return
+        with self._command("removing filed copies") as c:
+            c.add_flags(uids, [b"\\Deleted"], silent=True)
+            if c.has_capability("UIDPLUS"):
+                c.uid_expunge(uids)
+            else:
+                c.expunge()
+
     def file(self, uids: list[int], folder: str) -> None:
         """Move messages to `folder`: MOVE where the server has it, else COPY + \\Deleted + UID EXPUNGE."""
         if not uids:
@@ -256,13 +280,9 @@ class Mailbox:
         with self._command(f"filing to {folder!r}") as c:
             if c.has_capability("MOVE"):
                 c.move(uids, folder)
-            else:
-                c.copy(uids, folder)
-                c.add_flags(uids, [b"\\Deleted"], silent=True)
-                if c.has_capability("UIDPLUS"):
-                    c.uid_expunge(uids)
-                else:
-                    c.expunge()
+                return
+            c.copy(uids, folder)
+        self.discard(uids)
 
 
 def _safe_logout(client: IMAPClient) -> None:

@@ -90,6 +90,15 @@ class Ledger:
         ).fetchone()
         return row[0] if row else None
 
+    def message_id_of(self, source_key: str) -> str | None:
+        """The Message-ID of a filed source's record (through an alias too), or None when not filed."""
+        row = self.db.execute(
+            "SELECT m.message_id FROM messages m WHERE m.source_key = ? UNION ALL "
+            "SELECT m.message_id FROM aliases a JOIN messages m ON m.case_id = a.case_id WHERE a.source_key = ?",
+            (source_key, source_key),
+        ).fetchone()
+        return row[0] if row else None
+
     def last_uid(self, mailbox: str, uidvalidity: int) -> int:
         """The highest UID filed from a folder under one UIDVALIDITY (0 when none)."""
         row = self.db.execute(

@@ -79,12 +79,17 @@ def poll_mailbox(
                     status = ledger.status_of(key(uid))
                     box.file([uid], cfg.error_folder if status == "error" else cfg.processed_folder)
 
-                # Filed in the ledger but still here: an earlier pass stopped before moving them.
+                # Filed in the ledger but still here: an earlier pass stopped before moving them, or
+                # in the middle of a move (the copy made, the original not yet removed).
                 leftovers = box.uids_up_to(last)
                 known = ledger.known_sources()
                 unfiled = [u for u in leftovers if key(u) not in known]
                 for uid in (u for u in leftovers if key(u) in known):
-                    file_on_server(uid)
+                    folder = cfg.error_folder if ledger.status_of(key(uid)) == "error" else cfg.processed_folder
+                    if box.holds(folder, ledger.message_id_of(key(uid)) or "", back_to=cfg.folder):
+                        box.discard([uid])
+                    else:
+                        file_on_server(uid)
                     result.refiled += 1
 
                 new = unfiled + box.uids_above(last)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.imap import MailboxAuthError, MailboxUnavailable
+from pipeline.imap import Mailbox, MailboxAuthError, MailboxUnavailable
 from pipeline.mailpass import poll_mailbox
 from pipeline.settings import load_settings
 from tests.dovecot import PASSWORD, Dovecot
@@ -160,6 +160,31 @@ def test_killed_mid_pass_then_rerun_loses_and_duplicates_nothing(
     assert kill_after <= filed < count, "the pass finished before it could be killed"
     result = poll_mailbox(load_settings(), out)
     assert filed + result.processed == count
+    assert_exactly_once(out, dovecot, count)
+
+
+def test_a_move_cut_off_after_its_copy_is_not_filed_twice(
+    dovecot: Dovecot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection drops inside a move, after the server made the copy but before it removed the
+    original (what a server restart mid-MOVE leaves): the next pass removes the original, copies nothing."""
+    count = 5
+    dovecot.append([text_message(i) for i in range(count)])
+    out = tmp_path / "out"
+
+    def copy_then_drop(self: Mailbox, uids: list[int], folder: str) -> None:
+        with self._command(f"filing to {folder!r}") as c:
+            c.copy(uids, folder)
+        raise MailboxUnavailable("connection lost filing: simulated")
+
+    with monkeypatch.context() as m:
+        m.setattr(Mailbox, "file", copy_then_drop)
+        with pytest.raises(MailboxUnavailable):
+            poll_mailbox(load_settings(), out)
+    assert ledger_rows(out) == 1
+    assert len(dovecot.uids("Triage/Processed")) == 1 and len(dovecot.uids("INBOX")) == count
+    result = poll_mailbox(load_settings(), out)
+    assert (result.refiled, result.processed) == (1, count - 1)
     assert_exactly_once(out, dovecot, count)
 
 
