@@ -11,21 +11,27 @@ _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if
 _MONTHS["sept"] = 9
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 
+_Y = r"(\d{4}|['’]\d{2})"
+"""A year: 2027, or '27."""
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("fyq", re.compile(r"\b(?:q([1-4])|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)\s*(?:of\s+)?(?:the\s+)?"
+                       r"(?:state\s+)?(?:fiscal year|fy)\s*(\d{4}|\d{2})\s*[-–/]\s*(\d{2,4})\b", re.I)),
     ("fy", re.compile(r"\b(?:fiscal year|fy)\s*(\d{4}|\d{2})\s*[-–/]\s*(\d{2,4})\b"
                       r"|\b(\d{4})\s*[-–/]\s*(\d{2,4})\s+(?:state\s+)?fiscal year\b", re.I)),
-    ("quarter", re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth) quarter(?: of)?)\s*,?\s*(\d{4})\b", re.I)),
+    ("quarter", re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)\s*,?\s*(?:of\s+)?"
+                           r"(?:the\s+)?(?:calendar(?: year)?\s*|cy\s*)?" + _Y + r"(?!\d)", re.I)),
     ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
     ("half", re.compile(r"\b(?:(first|second|1st|2nd) half(?: of)?|h([12]))\s*,?\s*(?:calendar year\s*|cy\s*)?(\d{4})\b", re.I)),
-    ("mmy", re.compile(rf"\b(?:between\s+{_MONTH}\s+and|{_MONTH}\s*(?:through|thru|to|until|[-–—]))\s*{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
-    ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(\d{{4}})\b", re.I)),
+    ("mmy", re.compile(rf"\b(?:between\s+{_MONTH}\s+and|{_MONTH}\s*(?:through|thru|to|until|[-–—]))\s*{_MONTH}\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
+    ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("num", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")),
     ("nmy", re.compile(r"(?<![/\d])\b(0?[1-9]|1[0-2])/(\d{4})\b")),
     ("season", re.compile(r"\b(spring|summer|fall|autumn|winter)\s+(?:of\s+)?(\d{4})\b", re.I)),
 ]
-_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4}
+_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _SEASON = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
 
 
@@ -35,7 +41,7 @@ def _month(token: str) -> int:
 
 
 def _year(token: str) -> int:
-    y = int(token)
+    y = int(token.lstrip("'’"))
     return y + 2000 if y < 100 else y
 
 
@@ -65,6 +71,10 @@ def find_periods(text: str) -> list[tuple[int, date, date]]:
 
 def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
     g = m.groups()
+    if kind == "fyq":  # "Q3 FY 2027-28": the state's fiscal quarters start in July
+        q = int(g[0]) if g[0] else _ORD[g[1].lower()]
+        y, m = divmod(_year(g[2]) * 12 + 6 + 3 * (q - 1), 12)
+        return date(y, m + 1, 1), _last_day(y, m + 3)
     if kind == "fy":
         start_year = _year(g[0] or g[2])
         return date(start_year, 7, 1), date(start_year + 1, 6, 30)

@@ -39,6 +39,8 @@ CLASSIFIER_MIN = 0.3
 """The classifier's probability below which a sentence is left unassigned."""
 CLASSIFIER_GAP_MIN = 0.01
 """The least probability for which a sentence fills an item no other sentence was given to."""
+SECONDARY_MIN = 0.5
+"""A sentence given to one item also fills another nothing else states if the classifier gives it this."""
 CLASSIFIER_WEIGHT = 1.5
 """How much the classifier's probability adds to a label's cue score when cues disagree."""
 PROSE_ASSIGNMENT = "both"
@@ -262,7 +264,7 @@ def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
     return scores
 
 
-_COVER_KINDS = {"followup", "status_question", "notice", "draft"}
+_COVER_KINDS = {"followup", "status_question", "notice", "draft", "pre_request"}
 
 
 _NOT_REQUESTED = ("staff_qualifications", "adverse_consequences")
@@ -445,6 +447,8 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     notice, draft = scores["notice"] + subject["notice"], scores["draft"] + subject["draft"]
     if (draft >= 4 or (draft >= 3 and request < 6)) and not scores["adopts"]:  # a CIO adopting a draft sends it
         return "other", "an internal draft, not yet sent as a request"
+    if scores["pre_request"] + subject["pre_request"] >= 3 and request < 6:
+        return "other", "a question or meeting before a request is made"
     if notice >= 2 and notice > 2 * followup and (request < 3 or notice >= 4):
         return "other", "a notice about a project already approved or done"
     exemption_only = scores["exemption_only"] + subject["exemption_only"]
@@ -519,7 +523,9 @@ def _delegation_type(scores: Counter[str], extra: dict[str, FieldValue], categor
         return "calnet_contract"
     if general > contract:
         return "general"
-    return None
+    # A tie, or one weak contract cue ("CALNET Metro Ethernet"): a CALNET service named is more telling
+    # than equipment words, which contract services share ("contact center as a service").
+    return "calnet_contract" if contract > 0 else None
 
 
 def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dict[str, FieldValue]) -> None:
@@ -698,6 +704,10 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             assigned[(id(r), sent.start_char)] = best
             # Its other cues may fill an item no sentence states on its own ("we'd like to install it in Q1 2027").
             secondary.extend((label, score[label], r, sent) for label in score if label != best)
+            # And an item the classifier is sure it states ("we are the right ones to do it, because our
+            # team built the system": cues say staff, the classifier says justification).
+            secondary.extend((other, q, r, sent) for other, q in sure.items()
+                             if other not in score and q >= SECONDARY_MIN and other != "timeframe")
         elif sure:
             label, p = max(sure.items(), key=lambda kv: kv[1])
             if label == "timeframe" and (not states_period(_HEADER_DATES.sub("", sent.text))
@@ -708,8 +718,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             assigned[(id(r), sent.start_char)] = label
             # A sentence that states two items ("proposing a DAS: a CommScope head-end, 9 remote units ...")
             # may fill the second when nothing else states it.
-            secondary.extend((other, q, r, sent) for other, q in sure.items() if other != label and q >= 0.5
-                             and other != "timeframe")
+            secondary.extend((other, q, r, sent) for other, q in sure.items() if other != label
+                             and q >= SECONDARY_MIN and other != "timeframe")
         if cats and not score and (id(r), sent.start_char) not in assigned and _may_fill_gap(sent.text):
             unassigned.append((r, sent, cats))
     stated = {label for label, hits in picked.items() if hits}

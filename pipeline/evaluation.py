@@ -118,7 +118,9 @@ HANDWRITTEN_C = "handwritten_c"
 """A third held-out part, written after the second had been measured."""
 HANDWRITTEN_D = "handwritten_d"
 """A fourth held-out part, written after the third had been measured."""
-HANDWRITTEN_HELD_OUT = (HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C, HANDWRITTEN_D)
+HANDWRITTEN_E = "handwritten_e"
+"""A fifth held-out part, written after the fourth had been measured."""
+HANDWRITTEN_HELD_OUT = (HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C, HANDWRITTEN_D, HANDWRITTEN_E)
 HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, *HANDWRITTEN_HELD_OUT)
 
 
@@ -372,7 +374,7 @@ def main(argv: list[str]) -> int:
         print(bench(Path(args[0]) if args else None))
         return 0
     if not args:
-        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c|handwritten_d] [--errors] | --bench",
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c|handwritten_d|handwritten_e] [--errors] | --bench",
               file=sys.stderr)
         return 2
     if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier

@@ -45,7 +45,8 @@ PRESENT_KEYS = {"project_scope", "project_purpose", "timeframe", "locations", "s
                 "adverse_consequences", "justification", "products_services", "catalog_reference"}
 
 
-@pytest.mark.parametrize("part", ["handwritten", "handwritten_b", "handwritten_c", "handwritten_d"])
+@pytest.mark.parametrize("part", ["handwritten", "handwritten_b", "handwritten_c", "handwritten_d",
+                                  "handwritten_e"])
 def test_handwritten_part_is_well_formed(part):
     """A hand-written, held-out part: its size and the shape of its truth (no score floors: it is only measured)."""
     folder = DEVSET / part
