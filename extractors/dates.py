@@ -187,7 +187,7 @@ def normalise_period(text: str) -> tuple[str | None, str | None]:
 _RELATIVE = re.compile(
     r"\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty|thirty|sixty|ninety)"
     r"[- ](?:calendar |business |working )?(?:days?|weeks?|months?)\s+(?:of|after|from|following)\s+"
-    r"(?:(?:the |your |delegation |contract )?(?:approval|delegation|award|notice|authori[sz]ation|receipt))"
+    r"(?:(?:the |your |delegation |contract )?(?:date of |day of )?(?:approval|delegation|award|notice|authori[sz]ation|receipt))"
     r"|\b(?:upon|immediately after|as soon as we (?:receive|have|get)) (?:your )?(?:approval|delegation)\b", re.I)
 """A period stated without dates ("within 60 days of approval"): a timeframe, undated."""
 

@@ -183,11 +183,24 @@ def _qa_pairs(text: str) -> str:
     return _QA_LINE.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
 
 
+_PIPED_LINE = re.compile(r"^(?!\s*\|)[^\n|]+(?: \| [^\n|]+){2,}$", re.M)
+
+
+def _piped_signature(m: re.Match[str]) -> str:
+    """ "Aileen Cho | Chief Information Officer | aileen.cho@insurance.ca.gov": a signature on one line,
+    its parts on lines of their own (a table row starts with "|" and keeps its pipes)."""
+    line = m.group(0)
+    if not re.search(r"@|\(?\d{3}\)?[ .-]\d{3}[ .-]\d{4}", line):
+        return line
+    return line.replace(" | ", " \n ")
+
+
 def layout_text(text: str) -> str:
     """A form's layouts as "Label: value" lines, keeping every offset: dot leaders ("Agency ........ DWR")
     pipe-table rows ("| Agency | DWR |") and tab columns ("Agency<TAB>DWR") become "Agency:  DWR";
     OCR's 0/1 for o/l inside words undone."""
     text = _DOT_LEADER.sub(lambda m: ":" + " " * (len(m.group(1)) - 1), _qa_pairs(_tab_rows(repair_ocr(text))))
+    text = _PIPED_LINE.sub(_piped_signature, text)
     return _PIPE_ROW.sub(_pipe_row, text)
 
 
