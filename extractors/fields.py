@@ -16,6 +16,7 @@ from extractors.sections import (
     UNKNOWN,
     Section,
     find_sections,
+    fields_named,
     fold_ocr,
     lookup_label,
     normalise_label,
@@ -225,6 +226,22 @@ def _ocr_folded(text: str) -> str:
     return re.sub(r"\bCI0\b", "CIO", fold_ocr(text).replace("rn", "m"))
 
 
+_TITLE_WORDS = frozenset(
+    "information officer chief deputy director manager telecommunications technology acting interim agency assistant "
+    "communications infrastructure network engineer services systems division administrator supervisor analyst "
+    "operations security enterprise".split())
+
+
+def repair_title(title: str) -> str:
+    """A fax's "Chief lnforrnation Officer" as "Chief Information Officer": a word OCR damaged is mended
+    only when the mended word is one titles use."""
+    def mend(m: re.Match[str]) -> str:
+        word = m.group(0)
+        fixed = _ocr_folded(word)
+        return fixed if fixed != word and fixed.lower() in _TITLE_WORDS else word
+    return re.sub(r"[\w']+", mend, title)
+
+
 def classify_title(title: str) -> tuple[str | None, bool | None]:
     """The title pattern a title matches (longest first) and whether it is CIO-equivalent; a fax's
     "Chief lnforrnation 0fficer" or "CI0" is read as "Chief Information Officer" or "CIO"."""
@@ -399,6 +416,8 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
                                                  confidence=products.confidence, evidence=products.evidence)
         fields["products_services"] = FieldValue()  # an equipment list is asked of general delegations only
 
+    if fields["submitter_title"].present:
+        fields["submitter_title"].value = repair_title(str(fields["submitter_title"].value))
     _, title_cio = classify_title(fields["submitter_title"].value or "") if fields["submitter_title"].present else (None, None)
     flags: list[str] = []
     if kind == "delegation_request" or kind == "follow_up":
@@ -581,13 +600,16 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 value = m.group(0) if m else None
             elif s.field in ("submitter_name", "submitter_title", "agency"):
                 value = s.text.split("\n")[0].strip(" ,.")
-                parts = [p.strip(" ,.") for p in re.split(r"\s*(?:,|\||\s[-–—/]\s)\s*", value) if p.strip(" ,.")]
-                if s.field == "submitter_name" and len(parts) > 1 and _NAME.match(parts[0]):
-                    # "Submitted by: Priya Raman, Chief Information Officer": the title too
-                    title = next((t for p in parts[1:] if (t := _title_in(p))), None)
+                parts = [p.strip(" ,.") for p in re.split(r"\s*(?:,|\||·|•|\s[-–—/]\s)\s*", value) if p.strip(" ,.")]
+                first = next((k for k, p in enumerate(parts) if _NAME.match(p) and not _agency_name(p)
+                              and not _title_in(p)), None) if len(parts) > 1 else None
+                if s.field == "submitter_name" and first is not None:
+                    # "Submitted by: Priya Raman, Chief Information Officer", "Who's asking: Secretary of
+                    # State – Darnell Whitaker-Ruiz, CIO": the name, and the title after it
+                    title = next((t for p in parts[first + 1:] if (t := _title_in(p))), None)
                     if title and not fields["submitter_title"].present:
                         fields["submitter_title"] = FieldValue(value=title, confidence=LABELLED, evidence=[ev])
-                    value = parts[0]
+                    value = parts[first]
                 if s.field == "submitter_name" and not fields["submitter_title"].present:
                     # A title on the next line, under a label of its own ("Role - Interim CIO").
                     for line in s.text.split("\n")[1:3]:
@@ -649,11 +671,21 @@ _PROSE_SECTION_WORDS = 15
 
 def _in_sections(r: _Read, start: int) -> bool:
     """Whether an offset is in a labelled section (a section under a label we do not know is prose,
-    and so is a long paragraph under a type or activities label)."""
+    and so is a long paragraph under a type or activities label, or under a label that names several
+    items: "The specific project and parameters (scope, purpose, timeframes, locations)")."""
     text = r.segment.text
     return any(text.rfind("\n", 0, s.start) + 1 <= start < s.end and s.field != UNKNOWN  # from its line's bullet
                and not (s.field in ("delegation_type", "activities") and len(s.text.split()) > _PROSE_SECTION_WORDS)
+               and not _names_several(s.label)
                for s in r.sections)
+
+
+@lru_cache(maxsize=1024)
+def _names_several(label: str) -> bool:
+    """A label naming several request items, each of which its answer may state in a sentence of its own."""
+    if re.search(r"\bparameters\b", label, re.I):
+        return True  # the policy's item 1, "the specific project and parameters": scope, purpose, timeframes, locations
+    return len(fields_named(label) & {*_PROSE_FIELDS, "timeframe", "locations"} - {"project_scope"}) >= 2
 
 
 def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, tuple[float, _Read, object]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from functools import lru_cache
 
+from extractors.dates import find_periods
 from extractors.nlp import read_jsonl
 
 # A label is the head of a line: bullets and numbering, then words, then a separator.
@@ -113,6 +114,12 @@ def label_from_words(label: str, question: bool = False) -> str | None:
     return next((field for field, pattern in rows if pattern.search(folded)), None)
 
 
+def fields_named(label: str) -> set[str]:
+    """Every field a label's words name ("Scope, purpose and timeline" → three), by `label_words.jsonl`."""
+    folded = fold_ocr(label)
+    return {field for field, pattern in _label_words() if field and pattern.search(folded)}
+
+
 @lru_cache(maxsize=1)
 def _label_words() -> list[tuple[str, re.Pattern[str]]]:
     return [(row["field"], re.compile(row["pattern"], re.I)) for row in read_jsonl("label_words.jsonl")]
@@ -140,6 +147,7 @@ def find_sections(text: str) -> list[Section]:
     bullets: dict[int, str] = {}  # label start -> its line's bullet lead, for a label inside a bulleted item
     others: list[tuple[int, str, str, int, bool]] = []
     weak_bare: list[tuple[int, str, str, int, bool]] = []
+    guessed: dict[int, str] = {}  # label start -> the field its words name, for "Why callers need it:" over its answer
     offset = 0
     for line in text.splitlines(keepends=True):
         m = _LINE_HEAD.match(line.rstrip("\r\n"))
@@ -168,10 +176,16 @@ def find_sections(text: str) -> list[Section]:
                     bullets[head[0]] = m.group("lead")
             elif not field and m.group("sep").strip() == ":" and _OTHER_HEAD.match(m.group("head").strip()):
                 others.append(head)
+                if not line[m.end():].strip() and not re.search(r"\d", m.group("head")):
+                    guess = label_from_words(label)
+                    if guess:
+                        guessed[head[0]] = guess
         offset += len(line)
     if len(heads) >= FORM_LABELS and weak_bare:
         heads = sorted(heads + weak_bare)
     if len(heads) >= FORM_LABELS and others:
+        # In a form, a label on its own line read by its words ("If we can't:" → consequences).
+        others = [(h[0], guessed.get(h[0], h[1]), *h[2:]) for h in others]
         heads = sorted(heads + others)
         # A heading with nothing under it before unknown sub-labels ("Timeframes" / "Planning: ...") owns them.
         kept: list[tuple[int, str, str, int, bool]] = []
@@ -193,7 +207,7 @@ def find_sections(text: str) -> list[Section]:
             body = _cut_at_sibling_bullet(body, bullets[start])
         if inline:
             body = _cut_at_new_sentence(body)
-            body = _cut_in_paragraph(body, always=field in _ONE_SENTENCE)
+            body = _cut_in_paragraph(body, always=field in _ONE_SENTENCE, dated=field != "timeframe")
         sections.append(Section(field=field, label=label, text=_tidy(body), start=start,
                                 end=body_start + len(body)))
     return sections
@@ -235,11 +249,13 @@ _SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
 _ONE_SENTENCE = {"products_services", "timeframe", "catalog_reference"}
 
 
-def _cut_in_paragraph(body: str, always: bool = False) -> str:
-    """A label opening a line of a letter's paragraph ("Timeline: Q2 2027. The goal ...") labels one sentence."""
+def _cut_in_paragraph(body: str, always: bool = False, dated: bool = False) -> str:
+    """A label opening a line of a letter's paragraph ("Timeline: Q2 2027. The goal ...") labels one sentence;
+    so does a label whose line goes on with a dated sentence ("Purpose: retire the PRIs. Order 7/1/26.")
+    when `dated`."""
     first = body.split("\n", 1)[0]
     ends = list(_SENTENCE_END.finditer(first))
-    if (always or len(first) >= 160) and ends:
+    if ends and (always or len(first) >= 160 or (dated and find_periods(first[ends[0].end():]))):
         return body[: ends[0].end()]
     return body
 
