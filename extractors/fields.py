@@ -10,7 +10,7 @@ from itertools import zip_longest
 
 from spacy.tokens import Doc
 
-from extractors.dates import normalise_period, states_period
+from extractors.dates import find_periods, normalise_period, states_period
 from extractors.nlp import compiled_cues, cue_spans, load_nlp, read_jsonl, read_lines
 from extractors.sections import (
     UNKNOWN,
@@ -578,9 +578,11 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             target = fields[s.field]
             if s.field == "timeframe" and target.present and isinstance(target.value, Timeframe) \
                     and target.value.end is None and not _PLACEHOLDER.match(s.text.split("\n")[0]):
-                _start, end = normalise_period(f"{s.label}: {s.text}")
+                start, end = normalise_period(f"{s.label}: {s.text}")
                 if end:  # "Project Start: 10/01/2026" ... "Target Completion: 03/15/2027"
-                    target.value = Timeframe(text=_clip(f"{target.value.text}; {s.text}"), start=target.value.start, end=end)
+                    # ("Procurement upon approval." ... "Installation and cutover: Q1 2027": its start too)
+                    target.value = Timeframe(text=_clip(f"{target.value.text}; {s.text}"),
+                                             start=target.value.start or start, end=end)
                     target.evidence.append(ev)
                 continue
             if target.present or _PLACEHOLDER.match(s.text.split("\n")[0]):
@@ -591,6 +593,8 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 value = _items(s.text)
             elif s.field == "timeframe":
                 start, end = normalise_period(f"{s.label}: {s.text}")  # "Desired Go-Live: July 2027" is an end
+                if _START_LABEL.search(s.label) and len(find_periods(s.text)) == 1:
+                    end = None  # "Kick-off: August 2027" starts the project; "Go-live: ..." may end it
                 value = Timeframe(text=_clip(s.text), start=start, end=end)
             elif s.field in ("contact_email",):
                 m = EMAIL.search(s.text)
@@ -630,6 +634,7 @@ _PLACEHOLDER = re.compile(
     r"|not (?:yet )?(?:known|determined|available|set|scheduled|final(?:ized)?|decided)(?: yet)?\b[^\n]{0,120}$"
     r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided)\b[^.\n]*\W*$"
     r"|(?:will|to) (?:follow|be provided|be sent|be submitted)\b[^.\n]*\W*$"
+    r"|\[[^\]\n]{8,}\]\W*$"
     r"|(?:see|refer to|please see) (?:the )?attach(?:ed|ment)\b[^.\n]*\W*$)", re.I)
 """A form's answer that states nothing ("N/A", "TBD", "To be provided under separate cover.")."""
 
@@ -713,17 +718,22 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                 score = Counter({k: v for k, v in score.items() if k == "products_services"})
             best = score.most_common(1)[0][0] if score else None
             if best not in _NOT_PLACES and not any(a <= sent.start_char < b for a, b in blocks) \
-                    and not _PAST_WORK.search(text):
+                    and not _PAST_WORK.search(text) and not _NOT_SITE.search(text):
                 # Places of the project, not those of the staff's past work or of a consequence,
                 # nor of a letterhead's or the recipient's address.
                 ents = [e for e in sent.ents if e.label_ == "CA_PLACE"]
+                found: list[tuple[int, int, str, bool]] = []  # (start, end, place, a named facility)
                 for k, ent in enumerate(ents):
                     if k and ent.text.endswith(("County", "COUNTY")) and ent.start_char - ents[k - 1].end_char <= 3:
                         continue  # "Ione, Amador County": the county only says where the city is
-                    places.append((r, ent.ent_id_ or ent.text, sent.start_char, sent.end_char))
-                for m in ADDRESS.finditer(text):
-                    places.append((r, m.group(0).strip(" ,."), sent.start_char, sent.end_char))
-            if _in_sections(r, sent.start_char) or len(text) < 15 or (text.isupper() and len(text.split()) <= 8):
+                    found.append((ent.start_char, ent.end_char, ent.ent_id_ or ent.text, not ent.ent_id_))
+                lead = sent.start_char + len(sent.text) - len(sent.text.lstrip())
+                found += [(lead + m.start(), lead + m.end(), m.group(0).strip(" ,."), False)
+                          for m in ADDRESS.finditer(text)]
+                places += [(r, place, sent.start_char, sent.end_char)
+                           for place in _facilities_joined(sorted(found), r.segment.text)]
+            bare = _INSTRUCTION.sub("", text).strip()  # a template's "[Describe the impact ...]" states nothing
+            if _in_sections(r, sent.start_char) or len(bare) < 15 or (bare.isupper() and len(bare.split()) <= 8):
                 continue  # a heading in capitals ("SECTION F - TEAM EXPERIENCE") states nothing itself
             if _inline_label(r, sent, fields):
                 continue
@@ -852,6 +862,36 @@ def _may_fill_gap(text: str) -> bool:
                    for label, pattern, _w in compiled_cues("cues.jsonl"))
 
 
+_JOIN = re.compile(r"[\s,]*(?:(?:out |located |both |all )?(?:in|at|near|on)\s+)?|[\s,]*[-–—(]\s*")
+
+
+def _facilities_joined(found: list[tuple[int, int, str, bool]], text: str) -> list[str]:
+    """Places in text order, a named facility joined to the address or town right after it ("Napa State
+    Hospital, 2100 Napa-Vallejo Highway, Napa"): one site, however a reviewer writes it."""
+    out: list[str] = []
+    taken: set[int] = set()
+    for i, (a, b, place, facility) in enumerate(found):
+        if i in taken:
+            continue
+        nxt = next((j for j in range(i + 1, len(found)) if found[j][0] >= b), None)
+        if nxt is not None:
+            gap, (_c, d, after, _f) = text[b:found[nxt][0]], found[nxt]
+            street = ADDRESS.fullmatch(place) and "," not in place
+            if (facility or street) and _JOIN.fullmatch(gap):
+                # "... Reservoir near Los Banos", "3301 C Street in Sacramento": as written
+                place = " ".join(text[a:d].split()).strip(" ,.")
+                taken.add(nxt)
+            elif not facility and not street and ADDRESS.fullmatch(after) and "," not in after \
+                    and _AT_ADDRESS.fullmatch(gap):
+                place = f"{after}, {place}"  # "our Oakland office at 1901 Harrison Street"
+                taken.add(nxt)
+        out.append(place)
+    return out
+
+
+_AT_ADDRESS = re.compile(r"\s+(?:[\w-]+\s+){0,3}?(?:at|on)\s+|[\s,]*[-–—(:]\s*")
+
+
 def _fill_gaps(gaps: dict[str, tuple[float, _Read, object]], fields: dict[str, FieldValue]) -> None:
     """A request's items no sentence was given to, from the sentences `_read_prose` kept for them;
     their confidence is below CLASSIFIED, so the packet lists them for a reviewer's attention."""
@@ -868,6 +908,15 @@ _PAST_WORK = re.compile(
     r"\b(?:(?:have|has|had) (?:done|installed|replaced|built|converted|upgraded|designed|deployed|completed|delivered)"
     r"|(?:did|done|ran|run) the same|last (?:year|spring|summer|fall|winter)|previously|in (?:19|20)\d\d,)\b", re.I)
 """A sentence about work already done (the staff's experience): its places are not the project's."""
+_START_LABEL = re.compile(r"\b(?:start|begin|kick-?off|commence)\w*\b(?!.*\b(?:end|finish|complet|go-?live)\w*)", re.I)
+"""A label naming only when the work starts ("Kick-off", "Start date"), not its span ("Start / Go-live")."""
+_INSTRUCTION = re.compile(r"\[[^\]\n]{8,}\]")
+"""A template's bracketed instruction ("[Describe the impact to the agency if delegation is denied]")."""
+_NOT_SITE = re.compile(
+    r"\b(?:(?:is|are|was|were)(?:n't| not)|not) (?:part of|included in|covered by|in scope for) (?:this|the|our) "
+    r"(?:request|project|delegation)|\b(?:under|through|as) a separate (?:delegation|request|project)\b"
+    r"|\b(?:excluded|out of scope)\b", re.I)
+"""A sentence naming sites the request leaves out ("Headquarters ... isn't part of this request")."""
 _PAST_EVENT = re.compile(
     r"\b(?:was|were|been|had) (?:released|launched|introduced|installed|announced|retired|replaced|purchased)\b"
     r"|\b(?:released|launched|introduced|announced|installed|failed|happened|occurred) (?:[\w-]+ ){0,4}in (?:late |early |mid-?)?"
@@ -906,7 +955,9 @@ def _products_from_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> N
         spans = cue_spans(r.doc)
         for sent in r.doc.sents:
             in_section = _in_sections(r, sent.start_char)
-            if in_section and not any(sec.field == "project_scope" and sec.start <= sent.start_char < sec.end
+            line = r.segment.text.rfind("\n", 0, sent.start_char + 1) + 1  # a bulleted label's sentence starts at its bullet
+            if in_section and not any(sec.field == "project_scope" and sent.start_char < sec.end
+                                      and (sec.start <= sent.start_char or line <= sec.start < sent.end_char)
                                       for sec in r.sections):
                 continue  # a scope section names the equipment as often as prose does; other sections do not
             if sent.start_char >= closing or _PAST_WORK.search(sent.text):
@@ -1208,6 +1259,26 @@ def _norm(value: object) -> str:
     return re.sub(r"\W+", " ", str(value or "")).strip().lower()
 
 
+def _local_acronyms(doc) -> set[str]:
+    """Acronyms a text defines for something else: "the Correctional Treatment Center (CTC)" makes its
+    "CTC" no Commission on Teacher Credentialing."""
+    out = set()
+    ends = {e.end_char for e in doc.ents if e.label_ == "AGENCY"}
+    for ent in doc.ents:
+        text = doc.text
+        if ent.label_ != "AGENCY" or not ent.text.isupper() or " " in ent.text \
+                or text[ent.start_char - 1:ent.start_char] != "(" or text[ent.end_char:ent.end_char + 1] != ")":
+            continue
+        before = text[max(0, ent.start_char - 120):ent.start_char - 1].rstrip()
+        if ent.start_char - 1 - (len(text[:ent.start_char - 1]) - len(text[:ent.start_char - 1].rstrip())) in ends:
+            continue  # "Department of Tax and Fee Administration (CDTFA)": the agency's own acronym
+        words = [w for w in re.findall(r"[A-Za-z][\w'-]*", before) if w.lower() not in ("of", "and", "the", "for", "&")]
+        initials = "".join(w[0].upper() for w in words[-len(ent.text):])
+        if initials == ent.text:
+            out.add(ent.text)
+    return out
+
+
 def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: MessageContext) -> None:
     """The requesting agency: a label, the agency gazetteer, an ORG entity, or the sender's domain."""
     by_name, by_domain = _agencies()
@@ -1221,11 +1292,12 @@ def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
         return
     counts: Counter[str] = Counter()
     first: dict[str, tuple[_Read, int, int]] = {}
+    local = {acronym for r in reads for acronym in _local_acronyms(r.doc)}
     for r in reads:
         if r.cover_sheet:
             continue
         for ent in r.doc.ents:
-            if ent.label_ == "AGENCY" and not by_name[ent.ent_id_]["recipient"]:
+            if ent.label_ == "AGENCY" and not by_name[ent.ent_id_]["recipient"] and ent.text not in local:
                 counts[ent.ent_id_] += 1
                 first.setdefault(ent.ent_id_, (r, ent.sent.start_char, ent.sent.end_char))
     if counts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import calendar
 import re
 from bisect import bisect_left
 from functools import cache, lru_cache
@@ -116,7 +117,27 @@ def _entity_patterns() -> list[dict[str, Any]]:
             patterns += [{"label": "AGENCY", "pattern": w, "id": row["name"]} for f in forms for w in written(f)]
     for place in read_lines("ca_places.txt"):
         patterns += [{"label": "CA_PLACE", "pattern": w, "id": place} for w in written(place)]
+    # Named facilities ("Kelly Ridge Powerhouse", "Camp San Luis Obispo", "Veterans Home of California"):
+    # capitalised words ending in a word for a site, or after "Camp"/"Fort".
+    name = {"IS_TITLE": True, "LOWER": {"NOT_IN": _NOT_FACILITY_NAME}}
+    word = {"TEXT": {"REGEX": r"^[A-Z][\w'.]*$"}, "OP": "*"}
+    site = {"IS_TITLE": True, "LOWER": {"IN": _FACILITY_WORDS}}
+    patterns += [
+        {"label": "CA_PLACE", "pattern": [name, word, site]},
+        {"label": "CA_PLACE", "pattern": [name, word, {"ORTH": "-", "SPACY": False}, word, site]},  # "Pumping-Generating Plant"
+        {"label": "CA_PLACE", "pattern": [{"LOWER": {"IN": ["camp", "fort"]}}, {"IS_TITLE": True, "OP": "+"}]},
+    ]
     return patterns
+
+
+_FACILITY_WORDS = ["powerhouse", "plant", "prison", "hospital", "fairgrounds", "fairground", "campus", "yard",
+                   "dam", "reservoir", "peak", "mountain", "ridge", "lookout", "academy", "courthouse", "annex",
+                   "depot", "airport", "hatchery", "pumping", "substation", "armory", "barracks", "base"]
+"""The last word of a named facility; "Center", "Office", "Building" and "Park" name too much else."""
+_NOT_FACILITY_NAME = ["the", "our", "a", "an", "this", "that", "each", "all", "new", "old", "existing", "current",
+                      "state", "california", "power", "water", "treatment", "nuclear", "pbx", "phone", "at", "in",
+                      "on", "for", "to", "from", "and", "with", "by", "near", "general", "delegation", "acute", "care",
+                      *(m.lower() for m in calendar.month_name if m), *(m.lower() for m in calendar.month_abbr if m)]
 
 
 # What extraction reads of a document is its sentences, the gazetteer's entities and the cue

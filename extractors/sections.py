@@ -13,7 +13,8 @@ from extractors.nlp import read_jsonl
 
 # A label is the head of a line: bullets and numbering, then words, then a separator.
 _LINE_HEAD = re.compile(
-    r"^(?P<lead>[ \t]*(?:[*•>\-–—]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)]|[IVX]{1,4}\.(?=[ \t]))?[ \t]*)"
+    r"^(?P<lead>[ \t]*(?:[*•>\-–—]|\(?\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=[ \t])|\(?[a-hA-H][.)]"
+    r"|[IVX]{1,4}\.(?=[ \t]))?[ \t]*)"  # "3.", "3)", "3.0", "3.1.2"
     r"(?P<head>[^\W\d_](?:[^\W_]|[ /&,'()\-]){0,80}?)"  # letters of any script: a fax's "Tímeline"
     r"[ \t]*(?P<sep>\?[ \t]*:?|:|\s[-–—]\s|[–—]\s|\s[–—]|\.(?=[ \t]+\S)|$)"
 )
@@ -193,14 +194,16 @@ def find_sections(text: str) -> list[Section]:
         for head in heads:
             if head[1] != UNKNOWN:
                 absorbing = False
-            elif absorbing or (kept and kept[-1][1] != UNKNOWN and not text[kept[-1][3]:head[0]].strip()):
+            elif absorbing or (kept and kept[-1][1] != UNKNOWN
+                               and not text[kept[-1][3]:text.rfind("\n", 0, head[0]) + 1].strip()):
                 absorbing = True
                 continue
             kept.append(head)
         heads = kept
     sections: list[Section] = []
     for i, (start, field, label, body_start, inline) in enumerate(heads):
-        stop = heads[i + 1][0] if i + 1 < len(heads) else len(text)
+        # The next label's line, its bullet or outline letter ("B. Installation: Q2 2027") included.
+        stop = max(body_start, text.rfind("\n", 0, heads[i + 1][0]) + 1) if i + 1 < len(heads) else len(text)
         # The next label's bullet belongs to it, not to this section.
         body = _cut_at_paragraph(_cut_at_closing(text[body_start:stop]))
         if start in bullets and inline:

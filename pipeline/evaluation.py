@@ -186,9 +186,15 @@ def norm_phone(value: Any) -> str:
     return re.sub(r"\D", "", str(value or ""))[-10:]
 
 
+_PLACE_LINK = re.compile(r"\b(?:(?:out|located|both|all) )?(?:in|at|near)\b ")
+"""Words joining a site to its town: "Metropolitan State Hospital in Norwalk" is "..., Norwalk"."""
+
+
 def _loc_match(a: str, b: str) -> bool:
-    a, b = _norm_text(a), _norm_text(b)
-    return bool(a and b) and (a in b or b in a)
+    a, b = _PLACE_LINK.sub("", _norm_text(a)), _PLACE_LINK.sub("", _norm_text(b))
+    # One names the other, in any order: "300 S. Spring Street, Los Angeles" is the "Los Angeles office at
+    # 300 S. Spring Street".
+    return bool(a and b) and (a in b or b in a or set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()))
 
 
 def locations_equal(want: list[str], got: Any) -> bool:
