@@ -274,8 +274,10 @@ def _split_cover(seg: Segment) -> list[Segment]:
     The cover block ends at its last "Pages: N" line or rule line in the first part of the page."""
     if not _is_cover_sheet(seg.text):
         return [seg]
-    ends = [m.end() for m in _COVER_END.finditer(seg.text[:2000])]
-    if not ends or len(seg.text[ends[-1]:].split()) < COVER_BODY_WORDS:
+    # The last such line with a body after it (a rule under the signature ends no cover block).
+    ends = [e for m in _COVER_END.finditer(seg.text[:2000])
+            if len(seg.text[(e := m.end()):].split()) >= COVER_BODY_WORDS]
+    if not ends:
         return [seg]
     cut = ends[-1]
     return [Segment(seg.document, seg.page, seg.text[:cut]),
@@ -294,7 +296,7 @@ def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
     return scores
 
 
-_COVER_KINDS = {"followup", "status_question", "notice", "draft", "pre_request"}
+_COVER_KINDS = {"followup", "status_question", "notice", "draft", "pre_request", "invitation"}
 
 
 _NOT_REQUESTED = ("staff_qualifications", "adverse_consequences")
@@ -394,6 +396,11 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     kind, reason = _classify_kind(scores, subject_scores, fields, context)
     if kind == "delegation_request":
         _fill_gaps(gaps, fields)
+    staff = fields["staff_qualifications"]
+    if staff.present and staff.confidence < LABELLED and not _QUALIFIED.search(str(staff.value)):
+        # "Our staff will do the install." says who, not why they are qualified (policy line 15); an
+        # answer under a staff label is taken as the writer's answer.
+        fields["staff_qualifications"] = FieldValue()
 
     categories = [c for c in GENERAL_CATEGORIES if scores[f"cat:{c}"] > 0]
     if "ip_pbx_hybrid" in categories and not scores["cat:key_system"]:
@@ -415,6 +422,14 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
             fields["project_scope"] = FieldValue(value=_clip("; ".join(map(str, items))),
                                                  confidence=products.confidence, evidence=products.evidence)
         fields["products_services"] = FieldValue()  # an equipment list is asked of general delegations only
+    elif kind == "delegation_request" and fields["products_services"].present and not fields["project_scope"].present:
+        # "System: on-premises mass notification and overhead paging: a server pair, 180 IP speakers ...":
+        # the list is all the request says of what it will do, so it states the scope, for review.
+        products = fields["products_services"]
+        items = products.value if isinstance(products.value, list) else [str(products.value)]
+        fields["project_scope"] = FieldValue(value=_clip("; ".join(map(str, items))),
+                                             confidence=min(products.confidence, REQUEST_SCOPE),
+                                             evidence=products.evidence)
 
     if fields["submitter_title"].present:
         fields["submitter_title"].value = repair_title(str(fields["submitter_title"].value))
@@ -474,11 +489,14 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     status = scores["status_question"] + subject["status_question"]
     if followup >= 2 and followup >= status:
         status = 0  # "still pending; please replace the schedule section": it adds to the request
-    if (status and found < 3) or (status >= 2 and ((found < 5 and not subject["request"]) or subject["status_question"])):
+    if (status and found < 3) or (status >= 2 and ((found < 5 and not subject["request"]) or subject["status_question"])) \
+            or (status >= 4 and status > request):  # a long status question restating the request
         return "other", "status question about an earlier request"
     notice, draft = scores["notice"] + subject["notice"], scores["draft"] + subject["draft"]
     if (draft >= 4 or (draft >= 3 and request < 6)) and not scores["adopts"]:  # a CIO adopting a draft sends it
         return "other", "an internal draft, not yet sent as a request"
+    if scores["invitation"] + subject["invitation"] >= 3 and request < 4:
+        return "other", "an invitation or announcement, not a request"
     if scores["pre_request"] + subject["pre_request"] >= 3 and request < 6:
         return "other", "a question or meeting before a request is made"
     if notice >= 2 and notice > 2 * followup and (request < 3 or notice >= 4):
@@ -908,6 +926,13 @@ _PAST_WORK = re.compile(
     r"\b(?:(?:have|has|had) (?:done|installed|replaced|built|converted|upgraded|designed|deployed|completed|delivered)"
     r"|(?:did|done|ran|run) the same|last (?:year|spring|summer|fall|winter)|previously|in (?:19|20)\d\d,)\b", re.I)
 """A sentence about work already done (the staff's experience): its places are not the project's."""
+_QUALIFIED = re.compile(
+    r"\b(?:experience\w*|certif\w*|years?|yrs|since|trained|training|built|ran|runs?|running|manag\w+|maintain\w*|"
+    r"administer\w*|install(?:ed|s)|operat(?:ed|es|ing)|support(?:ed|s|ing)?|deployed|designed|completed|migrated|"
+    r"moved|converted|upgraded|replaced|did|done|know\w*|familiar|expert\w*|qualified|skilled|credential\w*|"
+    r"cc[ni][aep]\w*|rcdd|bicsi|pe|fcc|grol|degree|background|track record|previous\w*|prior|same team|"
+    r"specialists?|engineers?|technicians?|\d+ (?:staff|ftes?|people|persons?))\b", re.I)
+"""Words that say why the people doing the work can do it: experience, certification, what they built or run."""
 _START_LABEL = re.compile(r"\b(?:start|begin|kick-?off|commence)\w*\b(?!.*\b(?:end|finish|complet|go-?live)\w*)", re.I)
 """A label naming only when the work starts ("Kick-off", "Start date"), not its span ("Start / Go-live")."""
 _INSTRUCTION = re.compile(r"\[[^\]\n]{8,}\]")
@@ -1047,7 +1072,8 @@ def _closing_offset(text: str) -> int:
 _SIG_LEAD = re.compile(r"^\s*(?:[-–—~_]+|/s/)\s*")
 _RANK = r"(?:Dr|Mr|Ms|Mrs|Col|COL|LTC|Lt\. ?Col|MAJ|Maj|CPT|Capt|CAPT|SFC|SGT|Sgt|MSG|CW[2-5]|BG|MG|Gen)"
 _NAME = re.compile(
-    rf"^(?:{_RANK}\.?\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+[A-Z][\w'’-]+){{1,2}}|(?:[A-Z]\.\s*){{1,2}}[A-Z][\w'’-]+)$"
+    rf"^(?:{_RANK}\.?\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+(?:(?:de|del|de la|la|van|von|da|di|du|le|bin|al)\s+)?[A-Z][\w'’-]+){{1,2}}"
+    rf"|(?:[A-Z]\.\s*){{1,2}}[A-Z][\w'’-]+)$"  # "Marcus De la Fuente-Holt", "Ana de la Cruz"
 )
 _STRIP_RANK = re.compile(rf"^{_RANK}\.?\s+")
 
