@@ -136,6 +136,7 @@ _BARE_START = re.compile(rf"\b(?:start|begin|kick off|get going)\w*\s+(?:\w+\s+)
 """A start month with no year ("start in August"), its year taken from the date after it."""
 _YEAR_END = re.compile(r"\b(?:end of (?:the |that |this )?(?:calendar )?year|year[- ]end|end of (?:the |that )?year)\b", re.I)
 _YEARS = re.compile(r"\b(?:in |within |over )?(?:about |roughly |around |approximately )?(a|one|two) years?( and a half)?\b", re.I)
+_YEARLESS_QUARTER = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter\b(?!\s*(?:of\s+)?(?:calendar\s+|fiscal\s+|fy\s*|cy\s*)?['’]?\d)", re.I)
 _AFTER_EVENT = re.compile(r"\b(?:after|following|once|when) (?:the |our |its )?(?:[\w-]+ ){0,3}$", re.I)
 
 
@@ -161,6 +162,11 @@ def normalise_period(text: str) -> tuple[str | None, str | None]:
         if len(periods) == 1:
             periods = [(bare.start(), start, start), *periods]
     end = periods[-1][2] if len(periods) > 1 else None
+    if end is None and (q := _YEARLESS_QUARTER.search(text, periods[0][0] + 1)):
+        # "order in the first quarter of 2027 and finish by the end of the second quarter": its year
+        n = _ORD[q.group(1).lower()]
+        year = periods[0][1].year + (3 * n < periods[0][1].month)
+        end = _last_day(year, 3 * n)
     if end is None and _YEAR_END.search(text[periods[0][0]:]):
         end = date(start.year, 12, 31)  # "start in July 2026 and be finished by the end of the calendar year"
     if end is None:
@@ -188,7 +194,9 @@ _RELATIVE = re.compile(
     r"\b(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|twenty|thirty|sixty|ninety)"
     r"[- ](?:calendar |business |working )?(?:days?|weeks?|months?)\s+(?:of|after|from|following)\s+"
     r"(?:(?:the |your |delegation |contract )?(?:date of |day of )?(?:approval|delegation|award|notice|authori[sz]ation|receipt))"
-    r"|\b(?:upon|immediately after|as soon as we (?:receive|have|get)) (?:your )?(?:approval|delegation)\b", re.I)
+    r"|\b(?:upon|immediately after|as soon as we (?:receive|have|get)) (?:your )?(?:approval|delegation)\b"
+    r"|\b(?:as soon as|once|when|after) (?:the |your |our )?(?:approval|delegation|request) (?:is |has been )?"
+    r"(?:received|granted|approved|in hand)\b|\bonce (?:we (?:receive|have|get) )?(?:your )?approval\b", re.I)
 """A period stated without dates ("within 60 days of approval"): a timeframe, undated."""
 
 

@@ -755,6 +755,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                 continue  # a heading in capitals ("SECTION F - TEAM EXPERIENCE") states nothing itself
             if _inline_label(r, sent, fields):
                 continue
+            if not score["timeframe"] and len(find_periods(_HEADER_DATES.sub("", text))) >= 2:
+                score["timeframe"] += 1  # "Work will run from April 1, 2027 to September 30, 2027"
             if score["timeframe"] and (not states_period(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
                                        or _PAST_EVENT.search(text)):
                 del score["timeframe"]
