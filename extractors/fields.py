@@ -322,8 +322,13 @@ def _category_scores(reads: list[_Read], prefix: str = "cat:",
             for other, w in spans:
                 if sent.start_char <= other.start_char < sent.end_char and other.label_ in _PROSE_FIELDS:
                     about[other.label_] += w
-            if about and about.most_common(1)[0][0] in not_requested:
+            asks = prefix == "type:" and any(o.label_ == "request" and sent.start_char <= o.start_char < sent.end_char
+                                             for o, _w in spans)
+            if about and about.most_common(1)[0][0] in not_requested and not asks:
                 continue
+            if prefix == "type:" and any(o.label_ == "flag:exemption" and sent.start_char <= o.start_char < sent.end_char
+                                         for o, _w in spans):
+                continue  # "we may have to buy a non-CALNET system instead": a possibility, not the request
             scores[span.label_] += weight
     return scores
 
@@ -391,7 +396,8 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     _read_references(reads, fields)
 
     scores = _cue_scores(reads, ("cues.jsonl",))
-    scores = Counter({k: v for k, v in scores.items() if not k.startswith("cat:")}) + _category_scores(reads)
+    scores = Counter({k: v for k, v in scores.items() if not k.startswith(("cat:", "type:"))}) \
+        + _category_scores(reads) + _category_scores(reads, prefix="type:")
     subject_scores = _subject_cues(context.subject)
     kind, reason = _classify_kind(scores, subject_scores, fields, context)
     if kind == "delegation_request":
