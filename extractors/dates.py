@@ -24,7 +24,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
     ("half", re.compile(r"\b(?:(first|second|1st|2nd) half(?: of)?|h([12]))\s*,?\s*(?:calendar year\s*|cy\s*)?(\d{4})\b", re.I)),
-    ("mmy", re.compile(rf"\b(?:between\s+{_MONTH}\s+and|{_MONTH}\s*(?:through|thru|to|until|[-–—]))\s*{_MONTH}\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
+    ("mmy", re.compile(rf"\b(?:between\s+{_MONTH}\s+and|{_MONTH}\s*(?:through|thru|to|until|and|[-–—]))\s*{_MONTH},?\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
     ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("num", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")),
@@ -196,7 +196,8 @@ _RELATIVE = re.compile(
     r"(?:(?:the |your |delegation |contract )?(?:date of |day of )?(?:approval|delegation|award|notice|authori[sz]ation|receipt))"
     r"|\b(?:upon|immediately after|as soon as we (?:receive|have|get)) (?:your )?(?:approval|delegation)\b"
     r"|\b(?:as soon as|once|when|after) (?:the |your |our )?(?:approval|delegation|request) (?:is |has been )?"
-    r"(?:received|granted|approved|in hand)\b|\bonce (?:we (?:receive|have|get) )?(?:your )?approval\b", re.I)
+    r"(?:received|granted|approved|in hand)\b|\bonce (?:we (?:receive|have|get) )?(?:your )?approval\b"
+    r"|\b(?:once|after|when) (?:we (?:get|have|receive) )?(?:the |your )?(?:go-ahead|green light|sign-?off|ok|okay)\b", re.I)
 """A period stated without dates ("within 60 days of approval"): a timeframe, undated."""
 
 

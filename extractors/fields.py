@@ -353,8 +353,9 @@ def _places_in(item: str) -> list[str]:
         places = [m.group(0) for m in _place_names().finditer(item)]
         if len(places) > 1 or (places and re.search(r",| and ", item)):
             return places  # "Sacramento headquarters, the Berkeley regional office, Chatsworth and Cypress"
-        if re.search(r"\b(?:listed|above|below|see|same as|n/a|tbd|address(?:es)?|various)\b", item, re.I) and not places:
-            return []  # "As listed under Scope", a table's "Office : Address" header: no site
+        if re.search(r"\b(?:listed|above|below|see|same as|n/a|tbd|address(?:es)?|various|cloud[- ](?:hosted|based)|"
+                     r"no (?:on-?site|physical|site|premises)|not site[- ]specific)\b", item, re.I) and not places:
+            return []  # "As listed under Scope", a table's "Office : Address" header, "a cloud-hosted service": no site
         return [item]
     out = [item[a:b].strip(" ,.;(") for a, b in addresses]
     for m in _place_names().finditer(item):
