@@ -261,9 +261,9 @@ def _is_cover_sheet(text: str) -> bool:
 
 
 _COVER_END = re.compile(
-    r"^[ \t]*(?:pages?\b[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$"
+    r"^[ \t]*(?:pages?\b[^\n]*|(?:re|subject|regarding)[ \t]*:[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$"
     r"|^(?=[^\n]*\d{1,2}:\d{2})[^\n]*\b(?:page|p)\.?\s*0*[2-9]\s*/\s*\d+[^\n]*$", re.I | re.M)
-"""Where a fax cover's block ends: its "Pages:" line, a rule, or the fax header of the next page."""
+"""Where a fax cover's block ends: its "Pages:" or "RE:" line, a rule, or the fax header of the next page."""
 COVER_BODY_WORDS = 60
 """Words a fax cover sheet's page must carry after its cover block to be read as a request too."""
 
@@ -439,7 +439,8 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
                                              evidence=products.evidence)
 
     if fields["submitter_title"].present:
-        fields["submitter_title"].value = repair_title(str(fields["submitter_title"].value))
+        title = EMAIL.sub("", PHONE.sub("", repair_title(str(fields["submitter_title"].value))))
+        fields["submitter_title"].value = re.sub(r"\s{2,}", " ", title).strip(" ,;|·-")  # "Acting CIO    916-445-0411"
     _, title_cio = classify_title(fields["submitter_title"].value or "") if fields["submitter_title"].present else (None, None)
     flags: list[str] = []
     if kind == "delegation_request" or kind == "follow_up":
@@ -520,7 +521,7 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     if (is_reply and (followup or found >= 1) and not new_request) or (followup >= 2 and subject["followup"]) \
             or (followup >= 3 and found < 6) or followup >= 6:
         return "follow_up", "reply or resubmission adding to an earlier request"
-    if request >= 2 or found >= 4 or (request >= 1 and found >= 2):
+    if request >= 2 or found >= 4 or (request >= 1 and (found >= 2 or fields["catalog_reference"].present)):
         return "delegation_request", f"asks for delegation ({request:g} request cues, {found} request items found)"
     return "other", "no delegation request found"
 
@@ -593,6 +594,13 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             ev = _evidence(r, s.start, s.end)
             if s.field == UNKNOWN:
                 _title_from_unknown_label(s, ev, fields)
+                first = s.text.split("\n")[0]
+                if not fields["timeframe"].present and len(first.split()) <= 8 and find_periods(first) \
+                        and _WORK_LABEL.match(fold_ocr(s.label) + ":"):
+                    # "Install: November 2026.": when the work happens
+                    start, end = normalise_period(f"{s.label}: {first}")
+                    fields["timeframe"] = FieldValue(value=Timeframe(text=_clip(first), start=start, end=end),
+                                                     confidence=UNKNOWN_LABEL_TITLE, evidence=[ev])
                 continue
             if s.field in ("delegation_type", "activities", "contact"):
                 if s.field == "contact":
@@ -657,7 +665,7 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
 _PLACEHOLDER = re.compile(
     r"^\W*(?:(?:n/?a|tbd|tba|none|unknown|pending|not applicable)\b(?:\W*$|\s*[-–—:;(,]\s*[^\n]{0,80}$)"
     r"|not (?:yet )?(?:known|determined|available|set|scheduled|final(?:ized)?|decided)(?: yet)?\b[^\n]{0,120}$"
-    r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided)\b[^.\n]*\W*$"
+    r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided|scheduled)\b[^.\n]*\W*$"
     r"|(?:will|to) (?:follow|be provided|be sent|be submitted)\b[^.\n]*\W*$"
     r"|\[[^\]\n]{8,}\]\W*$"
     r"|(?:see|refer to|please see) (?:the )?attach(?:ed|ment)\b[^.\n]*\W*$)", re.I)
@@ -762,8 +770,9 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                 continue  # a heading in capitals ("SECTION F - TEAM EXPERIENCE") states nothing itself
             if _inline_label(r, sent, fields):
                 continue
-            if not score["timeframe"] and len(find_periods(_HEADER_DATES.sub("", text))) >= 2:
-                score["timeframe"] += 1  # "Work will run from April 1, 2027 to September 30, 2027"
+            if not score["timeframe"] and (len(find_periods(_HEADER_DATES.sub("", text))) >= 2 or (
+                    _WORK_LABEL.match(fold_ocr(text)) and find_periods(text))):
+                score["timeframe"] += 1  # "Work will run from April 1, 2027 to September 30, 2027", "Install: Nov 2026"
             if score["timeframe"] and (not states_period(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
                                        or _PAST_EVENT.search(text)):
                 del score["timeframe"]
@@ -942,6 +951,9 @@ _QUALIFIED = re.compile(
     r"cc[ni][aep]\w*|rcdd|bicsi|pe|fcc|grol|degree|background|track record|previous\w*|prior|same team|"
     r"specialists?|engineers?|technicians?|\d+ (?:staff|ftes?|people|persons?))\b", re.I)
 """Words that say why the people doing the work can do it: experience, certification, what they built or run."""
+_WORK_LABEL = re.compile(r"^\W*(?:install\w*|cut-?over|go-?live|deploy\w*|rollout|implementation|work|construction|"
+                         r"migration|service|order\w*)\b[^:\n]{0,20}:", re.I)
+"""A label naming the work whose answer is a date ("Install: November 2026"): when the work happens."""
 _START_LABEL = re.compile(r"\b(?:start|begin|kick-?off|commence)\w*\b(?!.*\b(?:end|finish|complet|go-?live)\w*)", re.I)
 """A label naming only when the work starts ("Kick-off", "Start date"), not its span ("Start / Go-live")."""
 _INSTRUCTION = re.compile(r"\[[^\]\n]{8,}\]")
@@ -1011,7 +1023,7 @@ def _products_from_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> N
 REQUEST_SCOPE = 0.5
 """Confidence of a project scope read from the sentence that asks for delegation."""
 _ASK_FOR = re.compile(
-    r"\bdelegation\b(?:\s+(?:approval|authority))?\s+(?:(?:so (?:that )?)?(?:we|the \w+) (?:can|may|could) |to |for )"
+    r"\bdelegation\b(?:\s+(?:approval|authority))?(?:\s+(?:(?:so (?:that )?)?(?:we|the \w+) (?:can|may|could) |to |for )|:\s+)"
     r"(?!(?:the following|these|all|each|one or more)\b)(?P<what>(?:\S+\s+){3,}\S+)", re.I)
 
 
