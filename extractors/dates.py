@@ -115,8 +115,7 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
 
 
 _WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty".split())}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"])}
 _WORDS.update({"twenty-four": 24, "thirty": 30, "thirty-six": 36, "forty-eight": 48})
 _DURATION = re.compile(r"\b(?:about|approximately|roughly|around)?\s*(\d{1,2}|"
                        + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\s+months?\b", re.I)

@@ -15,8 +15,8 @@ from extractors.nlp import compiled_cues, cue_spans, load_nlp, read_jsonl, read_
 from extractors.sections import (
     UNKNOWN,
     Section,
-    find_sections,
     fields_named,
+    find_sections,
     fold_ocr,
     lookup_label,
     normalise_label,
@@ -227,9 +227,7 @@ def _ocr_folded(text: str) -> str:
 
 
 _TITLE_WORDS = frozenset(
-    "information officer chief deputy director manager telecommunications technology acting interim agency assistant "
-    "communications infrastructure network engineer services systems division administrator supervisor analyst "
-    "operations security enterprise".split())
+    ["information", "officer", "chief", "deputy", "director", "manager", "telecommunications", "technology", "acting", "interim", "agency", "assistant", "communications", "infrastructure", "network", "engineer", "services", "systems", "division", "administrator", "supervisor", "analyst", "operations", "security", "enterprise"])
 
 
 def repair_title(title: str) -> str:
@@ -1289,7 +1287,7 @@ def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
         for r in reads:
             lines = r.segment.text.splitlines(keepends=True)
             offset = 0
-            for ln, nxt in zip(lines, lines[1:]):
+            for ln, nxt in zip(lines, lines[1:], strict=False):
                 title = _title_in(nxt.strip())
                 who = re.sub(r"^\s*(?:from|submitted by|requested by|signed(?: by)?|requestor|requester)\s*:?\s*", "", ln, flags=re.I)
                 if _norm(who) == want and title and title == nxt.strip(" ,.\n"):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import calendar
+import json
 import re
 from bisect import bisect_left
 from functools import cache, lru_cache

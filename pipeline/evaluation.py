@@ -19,10 +19,12 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from extractors import MessageContext, Segment, extract, load_nlp
+from extractors.nlp import read_jsonl
 from models import Completeness, Extraction
 from pipeline.completeness import score_completeness
 
@@ -165,10 +167,25 @@ def _norm_text(value: Any) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def norm_agency(value: Any) -> str:
+def _bare_agency(value: Any) -> str:
     s = _norm_text(value)
     s = re.sub(r"^(state of california |the |california )", "", s)
     return s.removeprefix("california ")
+
+
+@lru_cache(maxsize=1)
+def _agency_aliases() -> dict[str, str]:
+    """Every name and alias of the agency gazetteer → its name: one agency, however it is written."""
+    out: dict[str, str] = {}
+    for row in read_jsonl("agencies.jsonl"):
+        for alias in [row["name"], *row["aliases"]]:
+            out.setdefault(_bare_agency(alias), _bare_agency(row["name"]))
+    return out
+
+
+def norm_agency(value: Any) -> str:
+    s = _bare_agency(value)
+    return _agency_aliases().get(s, s)
 
 
 def norm_name(value: Any) -> str:
