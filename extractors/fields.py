@@ -508,7 +508,7 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     if notice >= 2 and notice > 2 * followup and (request < 3 or notice >= 4):
         return "other", "a notice about a project already approved or done"
     exemption_only = scores["exemption_only"] + subject["exemption_only"]
-    if (exemption_only >= 2 and request < 2) or exemption_only >= 5:
+    if ((exemption_only >= 2 and request < 2) or exemption_only >= 5) and not (is_reply and followup):
         return "other", "an exemption request (STMM 3-501), not a delegation request"
     marketing = scores["marketing"] + subject["marketing"]
     if marketing >= 3 or (marketing >= 2 and request < 4):
@@ -654,6 +654,13 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                             break
                 if s.field == "submitter_title" and len(parts) > 1:
                     value = next((p for p in parts if classify_title(p)[0] and not _agency_name(p)), value)
+                if s.field == "submitter_name":
+                    value = re.split(r"\s{3,}|\t", re.sub(r"^/s/\s*", "", str(value)))[0]  # "/s/ Name      Date: ..."
+                    value = _STRIP_RANK.sub("", re.sub(r"^(\S+)\s+\([A-Z]{2}\)\s+", r"\1 ", value))  # "COL (CA) R. Benavides"
+                    if _agency_name(value) or re.search(r"\b(?:name|office|division|branch|section|unit|bureau|"
+                                                        r"department|agency|board|commission|services|program)\b",
+                                                        value, re.I):
+                        continue  # "State Treasurer's Office", "Information Technology Division": no person
             else:
                 value = _clip(s.text)
             if value:
@@ -1091,7 +1098,7 @@ def _closing_offset(text: str) -> int:
 _SIG_LEAD = re.compile(r"^\s*(?:[-–—~_]+|/s/)\s*")
 _RANK = r"(?:Dr|Mr|Ms|Mrs|Col|COL|LTC|Lt\. ?Col|MAJ|Maj|CPT|Capt|CAPT|SFC|SGT|Sgt|MSG|CW[2-5]|BG|MG|Gen)"
 _NAME = re.compile(
-    rf"^(?:{_RANK}\.?\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+(?:(?:de|del|de la|la|van|von|da|di|du|le|bin|al)\s+)?[A-Z][\w'’-]+){{1,2}}"
+    rf"^(?:{_RANK}\.?\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+(?:(?:de|del|de la|la|van|von|da|di|du|le|bin|al)\s+)?[A-Z][\w'’-]+){{1,3}}"
     rf"|(?:[A-Z]\.\s*){{1,2}}[A-Z][\w'’-]+)$"  # "Marcus De la Fuente-Holt", "Ana de la Cruz"
 )
 _STRIP_RANK = re.compile(rf"^{_RANK}\.?\s+")
