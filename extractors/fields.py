@@ -390,6 +390,13 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     _read_labelled(reads, fields, extra)
     gaps = _read_prose(reads, fields)
     _read_people(reads, fields, context)
+    if "contact_person" in extra and not fields["submitter_title"].present:
+        # "Point Person: Anjali Deshmukh, Chief Information Officer" over a message she signs "Anjali"
+        (name, title), contact = extra["contact_person"].value, extra["contact_person"]
+        signer = str(fields["submitter_name"].value or "")
+        if not signer or name.split()[0].lower() == signer.split()[0].lower():
+            fields["submitter_name"] = FieldValue(value=name, confidence=contact.confidence, evidence=contact.evidence)
+            fields["submitter_title"] = FieldValue(value=title, confidence=contact.confidence, evidence=contact.evidence)
     _read_agency(reads, fields, context)
     _read_contacts(reads, fields)
     _read_references(reads, fields)
@@ -603,6 +610,9 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             if s.field in ("delegation_type", "activities", "contact"):
                 if s.field == "contact":
                     _contact_from(s.text, ev, fields)
+                    parts = [p.strip(" ,.") for p in re.split(r"\s*(?:,|\||·|\s[-–—/]\s)\s*", s.text.split("\n")[0])]
+                    if len(parts) > 1 and _NAME.match(parts[0]) and (title := _title_in(parts[1])):
+                        extra["contact_person"] = FieldValue(value=(parts[0], title), confidence=LABELLED, evidence=[ev])
                 else:
                     extra[s.field] = FieldValue(value=s.text, confidence=LABELLED, evidence=[ev])
                 continue
@@ -1177,7 +1187,9 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             offsets.append(offsets[-1] + len(ln) + 1)
         closing = next((i for i, ln in enumerate(lines) if CLOSINGS.match(ln)), None)
         start = closing + 1 if closing is not None else max(0, len(lines) - 15)
-        block = [(i, _SIG_LEAD.sub("", ln).strip()) for i, ln in enumerate(lines[start:], start) if ln.strip()]
+        # ("I concur with it. -- Daniela Moreno-Holt, CIO, CCC": the signature after the dashes)
+        block = [(i, _SIG_LEAD.sub("", ln.rsplit(" -- ", 1)[-1]).strip()) for i, ln in enumerate(lines[start:], start)
+                 if ln.strip()]
         confidence = 0.85 if closing is not None else 0.7
         found_name: tuple[int, str] | None = None
         found_title: tuple[int, str] | None = None
@@ -1259,13 +1271,13 @@ _FORWARDED = re.compile(
     r"^[ \t>]*(?:-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:)", re.I | re.M)
 
 
-_ADOPTS = re.compile(r"\b(?:concur|approve|accept|endorse|support it|our request|formal request|official request"
+_ADOPTS = re.compile(r"\b(?:concur|approved?|accept|endorse|support it|our request|formal (?:\w+ )?request|official request"
                      r"|as (?:the|our) \w+(?: \w+)?'s request)\b", re.I)
 """What one writes above a staff write-up one forwards as the agency's own request."""
 
 
 def _title_in_text(text: str) -> bool:
-    return any(_title_in(ln.strip()) for ln in text.splitlines() if ln.strip())
+    return any(_title_in(ln.rsplit(" -- ", 1)[-1].strip()) for ln in text.splitlines() if ln.strip())
 
 
 _MEMO_FROM = re.compile(r"^[ \t]*(?:from|contact|submitted by|requested by|prepared by)[ \t]*:[ \t]*(?P<who>[^\n<]+?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.I | re.M)
