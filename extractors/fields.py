@@ -738,6 +738,9 @@ def _names_several(label: str) -> bool:
     """A label naming several request items, each of which its answer may state in a sentence of its own."""
     if re.search(r"\bparameters\b", label, re.I):
         return True  # the policy's item 1, "the specific project and parameters": scope, purpose, timeframes, locations
+    if re.fullmatch(r"(?:executive |project |request )?(?:overview|summary|background|introduction|description)", label.strip(),
+                    re.I):
+        return True  # "I. OVERVIEW": what the project is, and often why
     return len(fields_named(label) & {*_PROSE_FIELDS, "timeframe", "locations"} - {"project_scope"}) >= 2
 
 
