@@ -1120,7 +1120,8 @@ _STRIP_RANK = re.compile(rf"^{_RANK}\.?\s+")
 def _person(line: str) -> str | None:
     """A signature line that is a person's name, as written ("Raymond Okoye" of "COL Raymond Okoye";
     "HAROLD ESPOSITO" as "Harold Esposito"), else None."""
-    line = line.strip()
+    line = re.sub(r"\s+[\"“'(][A-Z][a-z]+[\"”')](?=\s)", "", line.strip())  # 'Guadalupe "Lupe" Harrington-Ochoa'
+    line = re.sub(r"\bl(?=[a-z]{2})", "I", line) if re.search(r"\bl[bcdfghjkmnpqrstvwxz][a-z]", line) else line  # "lbarra"
     if line.isupper() and 2 <= len(line.split()) <= 4 and not classify_title(line)[0]:
         line = line.title()
     if not _NAME.match(line) or classify_title(line)[0] or _NOT_A_PERSON.search(line):
