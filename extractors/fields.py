@@ -1276,6 +1276,7 @@ _FORWARDED = re.compile(
 
 
 _ADOPTS = re.compile(r"\b(?:concur|approved?|accept|endorse|support it|our request|formal (?:\w+ )?request|official request"
+                     r"|(?:has|have|with) my (?:approval|support|endorsement)|this is [\w’']+ request"
                      r"|as (?:the|our) \w+(?: \w+)?'s request)\b", re.I)
 """What one writes above a staff write-up one forwards as the agency's own request."""
 
