@@ -1,8 +1,8 @@
 """Train the sentence classifier from the development set's TRAIN part and hand-written sentences.
 
-    .venv/bin/python -m extractors.sentences.train      # writes corpus.jsonl and model/ beside this file
+    .venv/bin/python -m extractors.sentences.train      # writes model/ and, beside it, corpus.jsonl (not in git)
 
-Reproducible: one seeded RNG builds the corpus, spaCy's seed fixes the training; CPU, a few seconds.
+Reproducible: one seeded RNG builds the corpus, spaCy's seed fixes the training; CPU, about two minutes.
 The corpus is (1) the train part's phrasings of each request item (the first two thirds of every
 phrasing list in `extractors/devset/generate.py`, never the eval third), filled with the
 generator's slot values, some with OCR-like damage; (2) sentences that state no request item
@@ -106,7 +106,7 @@ def train(out: Path = MODEL_DIR) -> dict[str, float]:
     opts = config["triage_training"]
     fix_random_seed(opts["seed"])
     corpus = build_corpus(opts["seed"], opts["samples_per_phrasing"], opts["handwritten_weight"])
-    with (HERE / "corpus.jsonl").open("w", encoding="utf-8") as fh:
+    with (out.parent / "corpus.jsonl").open("w", encoding="utf-8") as fh:  # generated, not kept in git
         for row in corpus:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     nlp_config = {k: v for k, v in config.items() if k != "triage_training"}
