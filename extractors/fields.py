@@ -591,6 +591,10 @@ def _delegation_type(scores: Counter[str], extra: dict[str, FieldValue], categor
     return "calnet_contract" if contract > 0 else None
 
 
+_SEPARATED = re.compile(r"\s*(?:,|\||·|•|\s[-–—/]\s)\s*")
+"""What separates a name from its title on one line: "Name, Title", "Name | Title", "Agency – Name"."""
+
+
 def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dict[str, FieldValue]) -> None:
     for r in reads:
         for s in r.sections:
@@ -610,7 +614,7 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             if s.field in ("delegation_type", "activities", "contact"):
                 if s.field == "contact":
                     _contact_from(s.text, ev, fields)
-                    parts = [p.strip(" ,.") for p in re.split(r"\s*(?:,|\||·|\s[-–—/]\s)\s*", s.text.split("\n")[0])]
+                    parts = [p.strip(" ,.") for p in _SEPARATED.split(s.text.split("\n")[0])]
                     if len(parts) > 1 and _NAME.match(parts[0]) and (title := _title_in(parts[1])):
                         extra["contact_person"] = FieldValue(value=(parts[0], title), confidence=LABELLED, evidence=[ev])
                 else:
@@ -645,7 +649,7 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 value = m.group(0) if m else None
             elif s.field in ("submitter_name", "submitter_title", "agency"):
                 value = s.text.split("\n")[0].strip(" ,.")
-                parts = [p.strip(" ,.") for p in re.split(r"\s*(?:,|\||·|•|\s[-–—/]\s)\s*", value) if p.strip(" ,.")]
+                parts = [p.strip(" ,.") for p in _SEPARATED.split(value) if p.strip(" ,.")]
                 first = next((k for k, p in enumerate(parts) if _NAME.match(p) and not _agency_name(p)
                               and not _title_in(p)), None) if len(parts) > 1 else None
                 if s.field == "submitter_name" and first is not None:
@@ -1333,13 +1337,13 @@ def _local_acronyms(doc) -> set[str]:
     "CTC" no Commission on Teacher Credentialing."""
     out = set()
     ends = {e.end_char for e in doc.ents if e.label_ == "AGENCY"}
+    text = doc.text
     for ent in doc.ents:
-        text = doc.text
         if ent.label_ != "AGENCY" or not ent.text.isupper() or " " in ent.text \
                 or text[ent.start_char - 1:ent.start_char] != "(" or text[ent.end_char:ent.end_char + 1] != ")":
             continue
         before = text[max(0, ent.start_char - 120):ent.start_char - 1].rstrip()
-        if ent.start_char - 1 - (len(text[:ent.start_char - 1]) - len(text[:ent.start_char - 1].rstrip())) in ends:
+        if len(text[:ent.start_char - 1].rstrip()) in ends:
             continue  # "Department of Tax and Fee Administration (CDTFA)": the agency's own acronym
         words = [w for w in re.findall(r"[A-Za-z][\w'-]*", before) if w.lower() not in ("of", "and", "the", "for", "&")]
         initials = "".join(w[0].upper() for w in words[-len(ent.text):])
