@@ -24,6 +24,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
     ("half", re.compile(r"\b(?:(first|second|1st|2nd) half(?: of)?|h([12]))\s*,?\s*(?:calendar year\s*|cy\s*)?(\d{4})\b", re.I)),
+    ("year", re.compile(r"\b(?:calendar\s+(?:year\s+)?|cy\s*|(?:the\s+)?end\s+of\s+(?:calendar\s+)?|year[- ]end\s+)(\d{4})\b", re.I)),
     ("mmy", re.compile(rf"\b(?:between\s+{_MONTH}\s+and|{_MONTH}\s*(?:through|thru|to|until|and|[-–—]))\s*{_MONTH},?\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
     ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
@@ -92,6 +93,9 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
         h = 1 if (g[0] or "").lower() in ("first", "1st") or g[1] == "1" else 2
         y = _year(g[2])
         return (date(y, 1, 1), date(y, 6, 30)) if h == 1 else (date(y, 7, 1), date(y, 12, 31))
+    if kind == "year":  # "calendar year 2027", "CY 2027", "the end of 2026": the whole year
+        y = _year(g[0])
+        return date(y, 1, 1), date(y, 12, 31)
     if kind == "mmy":  # "January through March 2027", "between January and April 2027"
         y, a, b = _year(g[3]), _month(g[0] or g[1]), _month(g[2])
         return date(y if a <= b else y - 1, a, 1), _last_day(y, b)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from itertools import zip_longest
 
@@ -65,14 +66,14 @@ CATALOG = re.compile(
     r"|\b(?:calnet\s+)?(?:product\s+)?(?:catalog|cat\.)\s*b\b[^\n;]{0,120}"
     r"(?:\n(?:[ \t]*\n)?[ \t|>*-]*(?:\d+(?:\.\d+)+|[A-Z]{2,}-[A-Z0-9-]+)[^\n]{0,100})?"  # a list or table row below it
     r"|\b(?:calnet\s+)?(?:product\s+)?catalog\s+(?:item|line|row|entry|no\.?|number|#|sku|part)s?\b[^\n;]{0,80}"
-    r"|\b(?:line\s+)?item\s+(?:no\.?\s*)?[A-Z]{2,6}-[\w-]+"
+    r"|\b(?:line\s+)?items?\s+(?:no\.?\s*)?[A-Z]{2,6}-[\w-]+"
     r"|\bCLIN\s*[:#]?\s*[\w.-]*\d[\w.-]*"
     r"|\b(?:line|item|row)(?: item)?\s*(?:no\.?|#)?\s*\d+(?:\.\d+){2,}(?:-\d+)?\b",
     re.I,
 )
 _CATALOG_ITEM = re.compile(
     r"\b\d+(?:\.\d+)+\b|\b(?:item|line|row|clin|ln|sku|part|category|subcategory|feature code|no)\.?\s*[:#]?\s*[\w.-]*\d"
-    r"|(?-i:\b[A-Z]{2,}[-_][A-Z0-9][\w-]*)", re.I)
+    r"|(?-i:\b[A-Z][a-z]*[A-Z][A-Za-z]*[-_][A-Z0-9][\w-]*)", re.I)  # "SIP-1000", "CCaaS-0310"
 """What makes a catalog mention a reference: a line, item or row number, a dotted number, an item code."""
 FORM20 = re.compile(r"\b(?:form\s*20|telecommunications service request|tsr)\b[^\n.;]{0,60}?(?:#|no\.?|number)?\s*[:]?\s*([A-Z0-9][\w-]{2,})", re.I)
 EXEMPTION = re.compile(r"\bexemption request\b[^\n.;]{0,80}?(?:#|no\.?|number|reference)\s*[:]?\s*([A-Z0-9][\w-]{2,})", re.I)
@@ -114,9 +115,31 @@ class _Read:
     cover_sheet: bool
     original: str = ""
     """The text as written (`segment.text` is its layout-normalised copy of the same length)."""
+    reply: bool = False
+    """The message answers another ("RE: ..."): what it quotes below its signature was said before."""
 
 
-_DOT_LEADER = re.compile(r"(?<=[^\W\d_])([ \t]*(?:\.[ \t]?){3,}[ \t]*)(?=\S)")
+_DOT_LEADER = re.compile(r"(?<=[^\W\d_])([ \t]*(?:\.[ \t]?){3,}[ \t]*)(?=\S)"
+                         r"|^[ \t]*[^\W\d_][^\W\d_ /&'-]*(?:[ /&'-][^\W\d_]+){0,4}([ \t]*\.\.[ \t]+)(?=\S)", re.M)
+"""A dot leader: three dots or more after a word, or two after a short label heading its line ("Need .. ")."""
+_ALIGNED_ROW = re.compile(r"^([ \t]*[^\W\d_][^\W\d_ /&'-]*(?:[ /&'-][^\W\d_]+){0,5})( {2,})(?=\S)", re.M)
+ALIGNED_ROWS = 3
+"""Dot-leader rows a text needs before a short line whose answer starts in their column is read as a row too."""
+
+
+def _dot_leaders(text: str) -> str:
+    """ "Agency ........ DWR" as "Agency:  DWR"; where three rows or more line their answers up in a column,
+    a row that reaches the column with spaces ("If not approved  Outages ...") is one more row."""
+    rows = list(_DOT_LEADER.finditer(text))
+    for m in rows:
+        leader = 1 if m.group(1) is not None else 2
+        text = text[:m.start(leader)] + ":" + " " * (m.end(leader) - m.start(leader) - 1) + text[m.end(leader):]
+    columns = Counter(m.end() - (text.rfind("\n", 0, m.start()) + 1) for m in rows)
+    column, count = columns.most_common(1)[0] if columns else (0, 0)
+    if count < ALIGNED_ROWS:
+        return text
+    return _ALIGNED_ROW.sub(lambda m: m.group(1) + ":" + m.group(2)[1:]
+                            if len(m.group(0)) == column and not m.group(1).rstrip().endswith(":") else m.group(0), text)
 _PIPE_ROW = re.compile(r"^([ \t]*)\|(.*)\|([ \t]*)$", re.M)
 
 
@@ -196,11 +219,16 @@ def _piped_signature(m: re.Match[str]) -> str:
     return line.replace(" | ", " \n ")
 
 
+_QUOTED = re.compile(r"^(?:[ \t]*>)+(?=[ \t]|$)", re.M)
+"""A reply's quotation marks (">>> >> The Bureau ..."), read as the indentation they stand for."""
+
+
 def layout_text(text: str) -> str:
-    """A form's layouts as "Label: value" lines, keeping every offset: dot leaders ("Agency ........ DWR")
+    """A form's layouts as "Label: value" lines, keeping every offset: quoted lines unquoted, dot leaders ("Agency ........ DWR")
     pipe-table rows ("| Agency | DWR |") and tab columns ("Agency<TAB>DWR") become "Agency:  DWR";
     OCR's 0/1 for o/l inside words undone."""
-    text = _DOT_LEADER.sub(lambda m: ":" + " " * (len(m.group(1)) - 1), _qa_pairs(_tab_rows(repair_ocr(text))))
+    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    text = _dot_leaders(_qa_pairs(_tab_rows(repair_ocr(text))))
     text = _PIPED_LINE.sub(_piped_signature, text)
     return _PIPE_ROW.sub(_pipe_row, text)
 
@@ -243,6 +271,7 @@ def repair_title(title: str) -> str:
 def classify_title(title: str) -> tuple[str | None, bool | None]:
     """The title pattern a title matches (longest first) and whether it is CIO-equivalent; a fax's
     "Chief lnforrnation 0fficer" or "CI0" is read as "Chief Information Officer" or "CIO"."""
+    title = re.sub(r"\s*&\s*", " and ", title)  # "Deputy Director & CIO"
     folded = _ocr_folded(title)
     for text in (folded, title):
         for pattern, name, cio in _titles():
@@ -255,31 +284,38 @@ def _is_cover_sheet(text: str) -> bool:
     head = text[:1500].lower()
     hits = sum(bool(re.search(k, head)) for k in (r"\bfax\b", r"\bcover\b", r"\bpages?\b", r"\bto:", r"\bfrom:",
                                                   r"\bfax number\b", r"\bfax:"))
-    return bool(re.search(r"\b(?:fax )?cover\b|\btransmittal\b", head)) and hits >= 4
+    return bool(_COVER_WORD.search(head)) and hits >= 4
+
+
+_COVER_WORD = re.compile(
+    r"\bfax\s+cover\b|\bcover\s+(?:sheet|page)\b|\btransmittal\b|\binc[l1]\w*\.?\s+cover\b"
+    r"|^[ \t]*cover\b", re.M)
+"""What names a fax cover page: "FAX COVER SHEET", "Pages: 2 (including cover)"; not a DAS "cover ing" a floor."""
 
 
 _COVER_END = re.compile(
-    r"^[ \t]*(?:pages?\b[^\n]*|(?:re|subject|regarding)[ \t]*:[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$"
+    r"^[ \t]*(?:(?:(?:#|no\.?|number)[ \t]*of[ \t]+)?pages?\b[^\n]*|(?:re|subject|regarding)[ \t]*:[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$"
     r"|^(?=[^\n]*\d{1,2}:\d{2})[^\n]*\b(?:page|p)\.?\s*0*[2-9]\s*/\s*\d+[^\n]*$", re.I | re.M)
 """Where a fax cover's block ends: its "Pages:" or "RE:" line, a rule, or the fax header of the next page."""
 COVER_BODY_WORDS = 60
 """Words a fax cover sheet's page must carry after its cover block to be read as a request too."""
 
 
-def _split_cover(seg: Segment) -> list[Segment]:
-    """A cover sheet with the request typed below it: the cover block and the body, read apart.
+def _split_cover(seg: Segment) -> list[tuple[Segment, bool]]:
+    """A cover sheet with the request typed below it: the cover block and the body, read apart, each with
+    whether it is a cover sheet.
 
     The cover block ends at its last "Pages: N" line or rule line in the first part of the page."""
     if not _is_cover_sheet(seg.text):
-        return [seg]
+        return [(seg, False)]
     # The last such line with a body after it (a rule under the signature ends no cover block).
     ends = [e for m in _COVER_END.finditer(seg.text[:2000])
             if len(seg.text[(e := m.end()):].split()) >= COVER_BODY_WORDS]
     if not ends:
-        return [seg]
+        return [(seg, True)]
     cut = ends[-1]
-    return [Segment(seg.document, seg.page, seg.text[:cut]),
-            Segment(seg.document, seg.page, " " * cut + seg.text[cut:])]
+    body = Segment(seg.document, seg.page, " " * cut + seg.text[cut:])
+    return [(Segment(seg.document, seg.page, seg.text[:cut]), True), (body, _is_cover_sheet(body.text))]
 
 
 def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
@@ -379,11 +415,12 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     context = context or MessageContext()
     nlp = load_nlp()
     reads = []
-    segments = [part for s in segments for part in _split_cover(s)]
+    parts = [part for s in segments for part in _split_cover(s)]
+    segments = [seg for seg, _cover in parts]
+    reply = bool(_REPLY_SUBJECT.match(context.subject))
     laid_out = [Segment(s.document, s.page, layout_text(s.text)) for s in segments]
-    for seg, orig, doc in zip(laid_out, segments, nlp.pipe(s.text for s in laid_out), strict=True):
-        cover = _is_cover_sheet(seg.text)
-        reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover, orig.text))
+    for seg, orig, doc, (_s, cover) in zip(laid_out, segments, nlp.pipe(s.text for s in laid_out), parts, strict=True):
+        reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover, orig.text, reply))
 
     fields: dict[str, FieldValue] = {name: FieldValue() for name in FIELD_NAMES}
     extra: dict[str, FieldValue] = {}
@@ -518,6 +555,8 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     if ((exemption_only >= 2 and request < 2) or exemption_only >= 5) and not (is_reply and followup):
         return "other", "an exemption request (STMM 3-501), not a delegation request"
     marketing = scores["marketing"] + subject["marketing"]
+    if marketing and _OUTSIDE_SENDER.search(ctx.from_):
+        marketing += 1  # a company's pitch, sent from outside government
     if marketing >= 3 or (marketing >= 2 and request < 4):
         return "other", "vendor marketing"
     # A reply counts as a follow-up when it adds request items or says it answers or resubmits;
@@ -529,6 +568,10 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
     if request >= 2 or found >= 4 or (request >= 1 and (found >= 2 or fields["catalog_reference"].present)):
         return "delegation_request", f"asks for delegation ({request:g} request cues, {found} request items found)"
     return "other", "no delegation request found"
+
+
+_OUTSIDE_SENDER = re.compile(r"@(?![\w.-]*\.(?:gov|ca\.us|mil|edu)\b)[\w.-]+\.[a-z]{2,}\b", re.I)
+"""An address outside government (a vendor's): "@goldcountryvoice.com", not "@dss.ca.gov"."""
 
 
 def _request_sentences(reads: list[_Read]) -> list[str]:
@@ -759,10 +802,11 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
         if r.cover_sheet:
             continue
         blocks = _address_blocks(r.segment.text)
-        closing = _closing_offset(r.segment.text)
+        signed = _signed_off(r)
+        written = _written_on(r.segment.text)
         cues = cue_spans(r.doc)
         for sent in r.doc.sents:
-            if sent.start_char >= closing:
+            if _in_zones(signed, sent.start_char):
                 continue
             text = sent.text.strip()
             score: Counter[str] = Counter()
@@ -796,7 +840,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                     _WORK_LABEL.match(fold_ocr(text)) and find_periods(text))):
                 score["timeframe"] += 1  # "Work will run from April 1, 2027 to September 30, 2027", "Install: Nov 2026"
             if score["timeframe"] and (not states_period(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
-                                       or _PAST_EVENT.search(text)):
+                                       or _PAST_EVENT.search(text) or _before(text, written)):
                 del score["timeframe"]
             products = score.pop("products_services", 0)
             if products >= 3:
@@ -824,7 +868,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
         elif sure:
             label, p = max(sure.items(), key=lambda kv: kv[1])
             if label == "timeframe" and (not states_period(_HEADER_DATES.sub("", sent.text))
-                                         or _PAST_WORK.search(sent.text) or _PAST_EVENT.search(sent.text)):
+                                         or _PAST_WORK.search(sent.text) or _PAST_EVENT.search(sent.text)
+                                         or _before(sent.text, _written_on(r.segment.text))):
                 continue
             picked[label].append((p, r, sent))
             by_classifier.add(label)
@@ -987,10 +1032,11 @@ _NOT_SITE = re.compile(
 """A sentence naming sites the request leaves out ("Headquarters ... isn't part of this request")."""
 _PAST_EVENT = re.compile(
     r"\b(?:was|were|been|had) (?:released|launched|introduced|installed|announced|retired|replaced|purchased)\b"
-    r"|\b(?:released|launched|introduced|announced|installed|failed|happened|occurred) (?:[\w-]+ ){0,4}in (?:late |early |mid-?)?"
+    r"|\b(?:released|launched|introduced|announced|installed|added|failed|happened|occurred) (?:[\w&-]+ ){0,6}in (?:late |early |mid-?)?"
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december|20\d\d)\b"
     r"|^\W*(?:in|on|during|back in) (?:[\w,]+ ){0,3}(?:19|20)\d\d,? [^.]{0,60}?\b(?:took out|destroyed|damaged|failed|"
-    r"happened|occurred|went down|was|were|had|lost|hit)\b", re.I)
+    r"happened|occurred|went down|was|were|had|lost|hit|took|isolated|knocked out|cut off|overwhelmed|forced|left|"
+    r"dropped|crashed|flooded|burned|spiked|doubled|tripled)\b", re.I)
 """A sentence dating something that already happened (a product's release, an outage): no timeframe."""
 _ADDRESS_MARK = re.compile(
     r"\b(?:p\.?\s?o\.?\s*box|(?:CA|California)\s+\d{5}(?:-\d{4})?|attn\b|program chief)|^\s*(?:to|cc)\s*:", re.I | re.M)
@@ -1019,7 +1065,7 @@ def _products_from_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> N
     for r in reads:
         if r.cover_sheet:
             continue
-        closing = _closing_offset(r.segment.text)
+        signed = _signed_off(r)
         spans = cue_spans(r.doc)
         for sent in r.doc.sents:
             in_section = _in_sections(r, sent.start_char)
@@ -1028,7 +1074,7 @@ def _products_from_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> N
                                       and (sec.start <= sent.start_char or line <= sec.start < sent.end_char)
                                       for sec in r.sections):
                 continue  # a scope section names the equipment as often as prose does; other sections do not
-            if sent.start_char >= closing or _PAST_WORK.search(sent.text):
+            if _in_zones(signed, sent.start_char) or _PAST_WORK.search(sent.text):
                 continue
             labels = Counter(sp.label_ for sp, _w in spans if sent.start_char <= sp.start_char < sent.end_char)
             if any(labels[f] for f in _NOT_REQUESTED):
@@ -1054,9 +1100,9 @@ def _scope_from_request(reads: list[_Read], fields: dict[str, FieldValue]) -> No
     for r in reads:
         if r.cover_sheet:
             continue
-        closing = _closing_offset(r.segment.text)
+        signed = _signed_off(r)
         for sent in r.doc.sents:
-            if sent.start_char >= closing or _in_sections(r, sent.start_char):
+            if _in_zones(signed, sent.start_char) or _in_sections(r, sent.start_char):
                 continue
             m = _ASK_FOR.search(sent.text)
             if not m or not re.search(r"\brequest|\bseek|\bask|\bapply|\bapprov|\bneed|\bwould like", sent.text, re.I):
@@ -1073,6 +1119,32 @@ _HEADER_DATES = re.compile(
     r"^[ \t]*(?:date|sent|dated)[ \t]*:.*$|^.*\b\d{1,2}:\d{2}\b.*\b(?:page|p)\.?\s*\d+.*$", re.I | re.M)
 """A letter's or memo's date line, a fax machine's header line: never the project's timeframe."""
 """A memo's or a forwarded message's date line: when it was written, not when the work is."""
+_DATE_WORDS = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
+                         r"[a-z]*\.?|\d+(?:st|nd|rd|th)?|[\s,./-]", re.I)
+"""What a date line is made of: "Tuesday, June 2, 2026", "28 October 2026", "11/2/26"."""
+
+
+def _written_on(text: str) -> date | None:
+    """The day a letter, memo or fax was written: its date line ("June 2, 2026", "Date: 5/5/2026") or its fax
+    header's date, near the top."""
+    for line in text[:1500].splitlines():
+        bare = re.sub(r"^[ \t]*(?:date|dated|sent)[ \t]*:", "", line, flags=re.I).strip()
+        periods = find_periods(bare)
+        if periods and periods[0][1] == periods[0][2] and (not _DATE_WORDS.sub("", bare) or _HEADER_DATES.match(line)):
+            return periods[0][1]
+    return None
+
+
+def _before(text: str, written: date | None) -> bool:
+    """Whether every date a sentence gives was over before its letter was written ("In January 2025 two fiber
+    cuts isolated the prison", in a letter of June 2026), or the letter's own date: not when the work will be."""
+    if written is None:
+        return False
+    start, end = normalise_period(_HEADER_DATES.sub("", text))  # "beginning January 2027, about 18 months": to mid-2028
+    last = end or start
+    return last is not None and date.fromisoformat(last) <= written
+
+
 _NOT_PLACES = {"staff_qualifications", "adverse_consequences", "justification"}
 _SENT_LABEL = re.compile(r"^\W{0,3}(?P<head>[A-Za-z][\w /&()'-]{1,60}?)\s*:\s+(?P<body>\S.*)$", re.S)
 
@@ -1102,21 +1174,37 @@ def _inline_label(r: _Read, sent, fields: dict[str, FieldValue]) -> bool:
     return True
 
 
-def _closing_offset(text: str) -> int:
-    """Offset of a letter's closing ("Sincerely,"), or the end of the text."""
+def _signed_off(r: _Read) -> list[tuple[int, int]]:
+    """Where a letter's closing ("Sincerely,") and signature run: from each closing to the next message
+    forwarded below it ("---------- Forwarded message ----------", "From: ... / Sent: ..."), or to the end.
+    A reply's quoted thread is the earlier mail it answers, not what it says: it runs to the end."""
+    text = r.segment.text
+    starts = sorted({m.start() for m in _FORWARDED.finditer(text)}
+                    | ({m.start() for m in _MESSAGE_HEADER.finditer(text)} if not r.reply else set()))
+    zones: list[tuple[int, int]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        if CLOSINGS.match(line):
-            return offset
+        if CLOSINGS.match(line) and not (zones and zones[-1][0] <= offset < zones[-1][1]):
+            zones.append((offset, next((s for s in starts if s > offset), len(text))))
         offset += len(line)
-    return len(text)
+    return zones
+
+
+_REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv)\s*:", re.I)
+_MESSAGE_HEADER = re.compile(r"^[ \t>]*from:[^\n]*\n[ \t>]*(?:sent|date|to):", re.I | re.M)
+"""The header of a message quoted in a reply or a forward."""
+
+
+def _in_zones(zones: list[tuple[int, int]], offset: int) -> bool:
+    return any(a <= offset < b for a, b in zones)
 
 
 _SIG_LEAD = re.compile(r"^\s*(?:[-–—~_]+|/s/)\s*")
 _RANK = r"(?:Dr|Mr|Ms|Mrs|Col|COL|LTC|Lt\. ?Col|MAJ|Maj|CPT|Capt|CAPT|SFC|SGT|Sgt|MSG|CW[2-5]|BG|MG|Gen)"
+_CAP = "[A-ZÀ-ÖØ-Þ]"
 _NAME = re.compile(
-    rf"^(?:{_RANK}\.?\s+)?(?:[A-Z][\w'’-]+(?:\s+[A-Z]\.?)?(?:\s+(?:(?:de|del|de la|la|van|von|da|di|du|le|bin|al)\s+)?[A-Z][\w'’-]+){{1,3}}"
-    rf"|(?:[A-Z]\.\s*){{1,2}}[A-Z][\w'’-]+)$"  # "Marcus De la Fuente-Holt", "Ana de la Cruz"
+    rf"^(?:{_RANK}\.?\s+)?(?:{_CAP}[\w'’-]+(?:\s+{_CAP}\.?)?(?:\s+(?:(?:de|del|de la|la|van|von|da|di|du|le|bin|al)\s+)?{_CAP}[\w'’-]+){{1,3}}"
+    rf"|(?:{_CAP}\.\s*){{1,2}}{_CAP}[\w'’-]+)$"  # "Marcus De la Fuente-Holt", "Ana de la Cruz", "Miguel Ángel Ruiz"
 )
 _STRIP_RANK = re.compile(rf"^{_RANK}\.?\s+")
 
@@ -1125,6 +1213,7 @@ def _person(line: str) -> str | None:
     """A signature line that is a person's name, as written ("Raymond Okoye" of "COL Raymond Okoye";
     "HAROLD ESPOSITO" as "Harold Esposito"), else None."""
     line = re.sub(r"\s+[\"“'(][A-Z][a-z]+[\"”')](?=\s)", "", line.strip())  # 'Guadalupe "Lupe" Harrington-Ochoa'
+    line = re.sub(r"(?<=[a-z]{3}) ([a-z])$", r"\1", line)  # a fax's "Devon Marchett i"
     line = re.sub(r"\bl(?=[a-z]{2})", "I", line) if re.search(r"\bl[bcdfghjkmnpqrstvwxz][a-z]", line) else line  # "lbarra"
     if line.isupper() and 2 <= len(line.split()) <= 4 and not classify_title(line)[0]:
         line = line.title()
@@ -1281,7 +1370,7 @@ _FORWARDED = re.compile(
 
 _ADOPTS = re.compile(r"\b(?:concur|approved?|accept|endorse|support it|our request|formal (?:\w+ )?request|official request"
                      r"|(?:has|have|with) my (?:approval|support|endorsement)|this is [\w’']+ request"
-                     r"|as (?:the|our) \w+(?: \w+)?'s request)\b", re.I)
+                     r"|as (?:the |our )?[\w.&-]+(?: [\w.&-]+){0,6}?['’]s? (?:\w+ )?request|sign(?:ing|ed)? off on)\b", re.I)
 """What one writes above a staff write-up one forwards as the agency's own request."""
 
 

@@ -89,9 +89,17 @@ def line_breaks(doc: Doc) -> Doc:
         line_start = text.rfind("\n", 0, m.start()) + 1
         nxt = doc[i].text
         if ("\n" in m.group(0)[1:] or text[m.start() - 1] in ".!?:;" or _BULLET.match(nxt)
-                or (nxt[:1].isupper() and m.start() - line_start < 40) or _LABEL_LINE.match(text, m.end())):
+                or (nxt[:1].isupper() and m.start() - line_start < 40)
+                or (_LABEL_LINE.match(text, m.end()) and not nxt[:1].islower())):
             doc[i].is_sent_start = True
+    for tok in doc[1:]:
+        if tok.text in _OPENERS and doc[tok.i - 1].text.endswith(".") and len(doc[tok.i - 1]) > 1:
+            doc[tok.i].is_sent_start = True  # "... 300 S. Spring St. It replaces ...": an abbreviation ends it
     return doc
+
+
+_OPENERS = frozenset({"It", "We", "This", "They", "Our", "That", "These", "Those", "Please", "I", "Its"})
+"""Words that open a sentence after an abbreviation's full stop, which `senter` reads as inside one."""
 
 
 _BREAK = re.compile(r"[ \t]*\n\s*")

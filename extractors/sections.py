@@ -150,9 +150,13 @@ def find_sections(text: str) -> list[Section]:
     weak_bare: list[tuple[int, str, str, int, bool]] = []
     guessed: dict[int, str] = {}  # label start -> the field its words name, for "Why callers need it:" over its answer
     offset = 0
+    previous = ""
     for line in text.splitlines(keepends=True):
         m = _LINE_HEAD.match(line.rstrip("\r\n"))
-        if m:
+        wrapped = previous.strip() and not re.search(r"[.:;!?)]\s*$", previous) and not m.group("lead").strip() \
+            and m.group("head")[:1].islower() if m else False
+        previous = line
+        if m and not wrapped:  # not a wrapped sentence's next line ("... rather than OTech\n is mostly schedule: ...")
             label = normalise_label(m.group("head"))
             field = lookup_label(label)
             bare = m.group("sep") == ""
