@@ -52,6 +52,7 @@ def _last_day(y: int, m: int) -> date:
 
 def find_periods(text: str) -> list[tuple[int, date, date]]:
     """Every date or period in `text`: (offset, first day, last day), in text order."""
+    text = re.sub(r"\s", " ", text)  # a wrapped line's "the fourth\nquarter of 2026"
     found: list[tuple[int, int, date, date]] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:

@@ -62,7 +62,8 @@ ADDRESS = re.compile(
 )
 CATALOG = re.compile(
     # A table whose header names the catalog line and whose rows give it.
-    r"\bcatalog\s+b\s+(?:line|clin|item|ref\w*)s?\b[^\n]*\n(?:[^\n]*\n){0,2}?[^\n]*?\b\d+(?:\.\d+)+(?:-\d+)?\b"
+    r"\bcatalog\s+b\s+(?:line|clin|item|ref\w*)s?\b[^\n]*\n(?:[^\n]*\n){0,2}?[^\n]*?"
+    r"(?:\b\d+(?:\.\d+)+(?:-\d+)?\b|(?-i:\b[A-Z][a-z]*[A-Z][A-Za-z]*-[A-Z0-9][\w-]*\d))"  # "4.2.1.6", "SDW-MGD-200"
     r"|\b(?:calnet\s+)?(?:product\s+)?(?:catalog|cat\.)\s*b\b[^\n;]{0,120}"
     r"(?:\n(?:[ \t]*\n)?[ \t|>*-]*(?:\d+(?:\.\d+)+|[A-Z]{2,}-[A-Z0-9-]+)[^\n]{0,100})?"  # a list or table row below it
     r"|\b(?:calnet\s+)?(?:product\s+)?catalog\s+(?:item|line|row|entry|no\.?|number|#|sku|part)s?\b[^\n;]{0,80}"
@@ -219,15 +220,21 @@ def _piped_signature(m: re.Match[str]) -> str:
     return line.replace(" | ", " \n ")
 
 
+_LABEL_NOTE = re.compile(r"^([ \t]*(?:\d{1,2}[.)][ \t]*)?[^\W\d_][^\[\n:]{0,60}?)([ \t]*\[[^\]\n]{0,120}\])(?=[ \t]*:)"
+                         r"|^([ \t]*(?:\d{1,2}[.)][ \t]*)?[^\W\d_][^\[\n:]{0,60}?:)([ \t]*\[[^\]\n]{0,120}\])(?=[ \t]*$)", re.M)
+"""A template's instruction in a label ("7. Staff Qualifications [Who will do the work?]:") or after it
+("Location(s): [sites]" over the answer), read as blank."""
 _QUOTED = re.compile(r"^(?:[ \t]*>)+(?=[ \t]|$)", re.M)
 """A reply's quotation marks (">>> >> The Bureau ..."), read as the indentation they stand for."""
 
 
 def layout_text(text: str) -> str:
-    """A form's layouts as "Label: value" lines, keeping every offset: quoted lines unquoted, dot leaders ("Agency ........ DWR")
+    """A form's layouts as "Label: value" lines, keeping every offset: quoted lines unquoted, a template's
+    bracketed instructions in its labels blanked, dot leaders ("Agency ........ DWR")
     pipe-table rows ("| Agency | DWR |") and tab columns ("Agency<TAB>DWR") become "Agency:  DWR";
     OCR's 0/1 for o/l inside words undone."""
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    text = _LABEL_NOTE.sub(lambda m: (m.group(1) or m.group(3)) + " " * len(m.group(2) or m.group(4)), text)
     text = _dot_leaders(_qa_pairs(_tab_rows(repair_ocr(text))))
     text = _PIPED_LINE.sub(_piped_signature, text)
     return _PIPE_ROW.sub(_pipe_row, text)
@@ -305,15 +312,19 @@ def _split_cover(seg: Segment) -> list[tuple[Segment, bool]]:
     """A cover sheet with the request typed below it: the cover block and the body, read apart, each with
     whether it is a cover sheet.
 
-    The cover block ends at its last "Pages: N" line or rule line in the first part of the page."""
+    The cover block ends at a "Pages: N", "RE:" or rule line in the first part of the page, or at the next
+    page's fax header."""
     if not _is_cover_sheet(seg.text):
         return [(seg, False)]
-    # The last such line with a body after it (a rule under the signature ends no cover block).
+    # Such lines with a body after them (a rule under the signature ends no cover block).
     ends = [e for m in _COVER_END.finditer(seg.text[:2000])
             if len(seg.text[(e := m.end()):].split()) >= COVER_BODY_WORDS]
     if not ends:
         return [(seg, True)]
-    cut = ends[-1]
+    # The first with a body under it before the next such line: a cover's "Pages:", "RE:" and rule lines end
+    # nothing, nor does the next page's fax header when the request starts under the cover block.
+    cut = next(e for e, after in zip(ends, [*ends[1:], len(seg.text)], strict=True)
+               if len(seg.text[e:after].split()) >= COVER_BODY_WORDS or after == len(seg.text))
     body = Segment(seg.document, seg.page, " " * cut + seg.text[cut:])
     return [(Segment(seg.document, seg.page, seg.text[:cut]), True), (body, _is_cover_sheet(body.text))]
 
@@ -322,12 +333,22 @@ def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
     scores: Counter[str] = Counter()
     labels = {label for f in names for label, _p, _w in compiled_cues(f)}
     for r in reads:
+        quoted = _quoted_from(r)
         for span, weight in cue_spans(r.doc):
             # A fax cover's message ("please substitute the attached page") says what the fax is;
-            # its letterhead says nothing about what is requested.
-            if span.label_ in labels and (not r.cover_sheet or span.label_ in _COVER_KINDS):
+            # its letterhead says nothing about what is requested; a reply's quoted thread was said before.
+            if span.label_ in labels and (not r.cover_sheet or span.label_ in _COVER_KINDS) \
+                    and span.start_char < quoted:
                 scores[span.label_] += weight
     return scores
+
+
+def _quoted_from(r: _Read) -> int:
+    """Where a reply's quoted thread starts (its first quoted message header), or the end of the text."""
+    if not r.reply:
+        return len(r.segment.text)
+    text = r.segment.text
+    return min([m.start() for m in (*_FORWARDED.finditer(text), *_MESSAGE_HEADER.finditer(text))], default=len(text))
 
 
 _COVER_KINDS = {"followup", "status_question", "notice", "draft", "pre_request", "invitation"}
@@ -697,8 +718,8 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                               and not _title_in(p)), None) if len(parts) > 1 else None
                 if s.field == "submitter_name" and first is not None:
                     # "Submitted by: Priya Raman, Chief Information Officer", "Who's asking: Secretary of
-                    # State – Darnell Whitaker-Ruiz, CIO": the name, and the title after it
-                    title = next((t for p in parts[first + 1:] if (t := _title_in(p))), None)
+                    # State – Darnell Whitaker-Ruiz, CIO": the name, and the title after it (or before it)
+                    title = next((t for p in [*parts[first + 1:], *parts[:first][::-1]] if (t := _title_in(p))), None)
                     if title and not fields["submitter_title"].present:
                         fields["submitter_title"] = FieldValue(value=title, confidence=LABELLED, evidence=[ev])
                     value = parts[first]
@@ -840,7 +861,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                     _WORK_LABEL.match(fold_ocr(text)) and find_periods(text))):
                 score["timeframe"] += 1  # "Work will run from April 1, 2027 to September 30, 2027", "Install: Nov 2026"
             if score["timeframe"] and (not states_period(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
-                                       or _PAST_EVENT.search(text) or _before(text, written)):
+                                       or _PAST_EVENT.search(text) or _before(text, written) or _deadline_of_old(text)):
                 del score["timeframe"]
             products = score.pop("products_services", 0)
             if products >= 3:
@@ -865,6 +886,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             # team built the system": cues say staff, the classifier says justification).
             secondary.extend((other, q, r, sent) for other, q in sure.items()
                              if other not in score and q >= SECONDARY_MIN and other != "timeframe")
+            if "timeframe" not in score and _work_period(r, sent.text, sure):
+                secondary.append(("timeframe", 1.0, r, sent))  # "... for two homes, with the work during 2027"
         elif sure:
             label, p = max(sure.items(), key=lambda kv: kv[1])
             if label == "timeframe" and (not states_period(_HEADER_DATES.sub("", sent.text))
@@ -878,6 +901,8 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             # may fill the second when nothing else states it.
             secondary.extend((other, q, r, sent) for other, q in sure.items() if other != label
                              and q >= SECONDARY_MIN and other != "timeframe")
+            if label != "timeframe" and _work_period(r, sent.text, sure):
+                secondary.append(("timeframe", 1.0, r, sent))
         if cats and not score and (id(r), sent.start_char) not in assigned and _may_fill_gap(sent.text):
             unassigned.append((r, sent, cats))
     stated = {label for label, hits in picked.items() if hits}
@@ -1135,6 +1160,30 @@ def _written_on(text: str) -> date | None:
     return None
 
 
+_SUPPORT_ENDS = re.compile(
+    r"\b(?:los[et]s?|losing|end(?:s|ing)?|drops?|out of|no longer (?:under|on))\s+(?:\w+\s+){0,2}?(?:support|warranty|maintenance)\b"
+    r"|\bend[- ]of[- ](?:life|support|sale)\b|\b(?:expires?|expiring|sunsets?|sunsetting)\b", re.I)
+_WORK_WORDS = re.compile(r"\b(?:begin|start|commenc|complet(?!ed)|finish|install(?!ed)|cut ?over|go[- ]live|work\b|"
+                         r"deploy(?!ed)|order(?!ed)|migrat(?!ed)|implement(?!ed)|schedul|timeline|plan(?:ned)?\b)", re.I)
+
+
+def _work_period(r: _Read, text: str, sure: dict[str, float]) -> bool:
+    """Whether a sentence given to another item also dates the work ("We'd like to order in the first quarter
+    of 2027 and have all four sites converted by the end of the third quarter")."""
+    if not (sure.get("timeframe", 0.0) >= SECONDARY_MIN or _WORK_WORDS.search(text)):
+        return False
+    bare = _HEADER_DATES.sub("", text)
+    return bool(find_periods(bare)) and states_period(bare) and not (
+        _PAST_WORK.search(text) or _PAST_EVENT.search(text) or _deadline_of_old(text)
+        or _before(text, _written_on(r.segment.text)))
+
+
+def _deadline_of_old(text: str) -> bool:
+    """A sentence dating the end of the old system's support or contract ("the radios lose manufacturer support
+    on 12/31/2026"): why the work is due, not when it is done."""
+    return bool(_SUPPORT_ENDS.search(text)) and not _WORK_WORDS.search(text)
+
+
 def _before(text: str, written: date | None) -> bool:
     """Whether every date a sentence gives was over before its letter was written ("In January 2025 two fiber
     cuts isolated the prison", in a letter of June 2026), or the letter's own date: not when the work will be."""
@@ -1222,6 +1271,23 @@ def _person(line: str) -> str | None:
     return _STRIP_RANK.sub("", line)
 
 
+_SIGNED_MARK = re.compile(r"^\s*(?://\s*signed\s*//|/s/|\[signature\]|\(signed\)|signed\s*:?\s*$)", re.I)
+
+
+def _title_lead(line: str) -> tuple[str, str] | None:
+    """A signature line that opens with a title and ends with the name: (title, name)."""
+    if len(line.split()) > 10 or ":" in line or "@" in line:
+        return None
+    for pattern, _name, _cio in _titles():  # the longest title the line opens with
+        if m := pattern.match(line) or pattern.match(_ocr_folded(line)):
+            rest = line[m.end():]
+            if rest.lstrip().startswith(",") or _agency_name(rest.strip(" -–—|")) or _unit_name(rest.strip(" -–—|")):
+                return None  # "CIO, Covered California": the title and its agency
+            person = _person(rest.strip(" -–—|"))
+            return (line[:m.end()].strip(), person) if person else None
+    return None
+
+
 def _title_in(line: str) -> str | None:
     """The part of a signature line that is a title ("IT Manager" of "IT Manager, Dept. of X")."""
     if len(line.split()) > 12 or ":" in line or "@" in line:
@@ -1274,16 +1340,19 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
         if r.cover_sheet or (fields["submitter_name"].present and fields["submitter_title"].present):
             continue
         text = r.segment.text
-        fwd = _FORWARDED.search(text)
-        if fwd and _title_in_text(text[: fwd.start()]) and _ADOPTS.search(text[: fwd.start()]) \
-                and not re.search(r"\bon behalf of\b", text[: fwd.start()], re.I):
-            text = text[: fwd.start()]  # a write-up forwarded as one's own request: the forwarder signs it
+        fwd = min((m.start() for m in (*_FORWARDED.finditer(text), *_MESSAGE_HEADER.finditer(text))), default=None)
+        if fwd and _title_in_text(text[:fwd]) and _ADOPTS.search(text[:fwd]) \
+                and not re.search(r"\bon behalf of\b", text[:fwd], re.I):
+            text = text[:fwd]  # a write-up forwarded as one's own request: the forwarder signs it
         lines = text.splitlines()
         offsets = [0]
         for ln in lines:
             offsets.append(offsets[-1] + len(ln) + 1)
         closing = next((i for i, ln in enumerate(lines) if CLOSINGS.match(ln)), None)
         start = closing + 1 if closing is not None else max(0, len(lines) - 15)
+        signed = [i for i, ln in enumerate(lines) if _SIGNED_MARK.match(ln) and i >= start]
+        if signed:
+            start = signed[-1]  # "//signed//" over the signer: a point of contact above it is not the signer
         # ("I concur with it. -- Daniela Moreno-Holt, CIO, CCC": the signature after the dashes)
         block = [(i, _SIG_LEAD.sub("", ln.rsplit(" -- ", 1)[-1]).strip()) for i, ln in enumerate(lines[start:], start)
                  if ln.strip()]
@@ -1293,9 +1362,12 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
         # A title line, with the name on the line before it or before a comma on the same line.
         for j, (i, ln) in enumerate(block):
             title = _title_in(ln)
+            if (lead := _title_lead(ln)):
+                found_name, found_title = (i, lead[1]), (i, lead[0])  # "Interim Chief Information Officer Beatriz Solano"
+                break
             if title is None:
                 continue
-            head = ln.split(",", 1)[0].strip()
+            head = re.split(r",|\s[-–—|]\s", ln, maxsplit=1)[0].strip()  # "Raymond Okafor – Chief Information Officer"
             if head != title and (person := _person(head)):
                 found_name, found_title = (i, person), (i, title)
                 break
@@ -1303,6 +1375,9 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             before = [(k, p) for k, b in block[max(0, j - 2):j][::-1] if (p := _person(b))]
             if before and (before[0][0] == block[j - 1][0] or not _title_in(block[j - 1][1])):
                 found_name, found_title = before[0], (i, title)
+                break
+            if not before and title == ln.strip(" ,.") and j + 1 < len(block) and (person := _person(block[j + 1][1])):
+                found_name, found_title = (block[j + 1][0], person), (i, title)  # the title over the name
                 break
         if found_name is None and closing is not None:
             found_name = next(((i, p) for i, ln in block[:3] if (p := _person(ln))), None)
@@ -1348,12 +1423,13 @@ def _full_name(name: str, reads: list[_Read], ctx: MessageContext) -> str:
     """A signature's "K. Albright-Morales" as the "Kenji Albright-Morales" of a FROM: line or the sender."""
     if not re.match(r"^(?:[A-Z]\.\s*)+", name):
         return name
-    surname = name.split()[-1].lower()
+    first, surname = name.split()[0].rstrip(".").lower(), name.split()[-1].lower()
     candidates = [m.group("who").split(",")[0].strip() for r in reads for m in _MEMO_FROM.finditer(r.segment.text)]
     candidates.append(re.sub(r"<[^>]*>", "", ctx.from_).strip(' "'))
     for c in candidates:
         person = _person(c)
-        if person and person.split()[-1].lower() == surname and person[0] == name[0]:
+        if person and person.split()[-1].lower() == surname and len(person.split()) >= len(name.split()) \
+                and person.split()[0].lower().startswith(first) and len(person) > len(name):
             return person
     return name
 
@@ -1370,7 +1446,7 @@ _FORWARDED = re.compile(
 
 _ADOPTS = re.compile(r"\b(?:concur|approved?|accept|endorse|support it|our request|formal (?:\w+ )?request|official request"
                      r"|(?:has|have|with) my (?:approval|support|endorsement)|this is [\w’']+ request"
-                     r"|as (?:the |our )?[\w.&-]+(?: [\w.&-]+){0,6}?['’]s? (?:\w+ )?request|sign(?:ing|ed)? off on)\b", re.I)
+                     r"|as (?:the |our )?[\w.&-]+(?: [\w.&-]+){0,6}?['’]s? (?:\w+ ){0,3}request|sign(?:ing|ed)? off on)\b", re.I)
 """What one writes above a staff write-up one forwards as the agency's own request."""
 
 

@@ -19,6 +19,7 @@ _LINE_HEAD = re.compile(
     r"[ \t]*(?P<sep>\?[ \t]*:?|:|\s[-–—]\s|[–—]\s|\s[–—]|\.(?=[ \t]+\S)|$)"
 )
 _PAREN = re.compile(r"\([^)]*\)")
+_BRACKETED = re.compile(r"\[[^\]]*\]")
 # Single words that name a section only when a separator follows, never as a bare heading.
 _WEAK = {"name", "title", "project", "need", "department", "agency", "site", "notes", "phone",
          "tel", "email", "e-mail", "contact", "dates", "organization", "position", "submitter",
@@ -51,7 +52,7 @@ class Section:
 
 def normalise_label(head: str) -> str:
     """A label as looked up: lower case, parentheticals and extra spaces dropped."""
-    head = _PAREN.sub(" ", head.lower())
+    head = _BRACKETED.sub(" ", _PAREN.sub(" ", head.lower()))  # a template's "[Name, title, phone]"
     head = re.sub(r"\s*/\s*", "/", head)
     head = re.sub(r"\s*&\s*", " and ", head)
     return re.sub(r"\s+", " ", head).strip(" ,.-?")
