@@ -334,21 +334,25 @@ def _cue_scores(reads: list[_Read], names: tuple[str, ...]) -> Counter[str]:
     labels = {label for f in names for label, _p, _w in compiled_cues(f)}
     for r in reads:
         quoted = _quoted_from(r)
+        unticked = [m.span() for m in _UNTICKED.finditer(r.segment.text)]
         for span, weight in cue_spans(r.doc):
             # A fax cover's message ("please substitute the attached page") says what the fax is;
-            # its letterhead says nothing about what is requested; a reply's quoted thread was said before.
+            # its letterhead says nothing about what is requested; a reply's quoted thread was said before;
+            # a checklist's unticked box ("[ ] Exemption request attached") says nothing.
             if span.label_ in labels and (not r.cover_sheet or span.label_ in _COVER_KINDS) \
-                    and span.start_char < quoted:
+                    and span.start_char < quoted and not any(a <= span.start_char < b for a, b in unticked):
                 scores[span.label_] += weight
     return scores
+
+
+_UNTICKED = re.compile(r"^[ \t]*(?:\[[ \t]?\]|☐|□)[^\n]*", re.M)
 
 
 def _quoted_from(r: _Read) -> int:
     """Where a reply's quoted thread starts (its first quoted message header), or the end of the text."""
     if not r.reply:
         return len(r.segment.text)
-    text = r.segment.text
-    return min([m.start() for m in (*_FORWARDED.finditer(text), *_MESSAGE_HEADER.finditer(text))], default=len(text))
+    return min([start for start, _program in _quoted_messages(r.segment.text)], default=len(r.segment.text))
 
 
 _COVER_KINDS = {"followup", "status_question", "notice", "draft", "pre_request", "invitation"}
@@ -463,6 +467,9 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     scores = Counter({k: v for k, v in scores.items() if not k.startswith(("cat:", "type:"))}) \
         + _category_scores(reads) + _category_scores(reads, prefix="type:")
     subject_scores = _subject_cues(context.subject)
+    if reply:  # "RE: Does X need delegation?": the question of the message it answers
+        subject_scores = subject_scores - Counter({k: v for k, v in subject_scores.items()
+                                                   if k in ("status_question", "pre_request")})
     kind, reason = _classify_kind(scores, subject_scores, fields, context)
     if kind == "delegation_request":
         _fill_gaps(gaps, fields)
@@ -582,7 +589,8 @@ def _classify_kind(scores: Counter[str], subject: Counter[str], fields: dict[str
         return "other", "vendor marketing"
     # A reply counts as a follow-up when it adds request items or says it answers or resubmits;
     # a reply that only thanks or acknowledges is not one.
-    new_request = request >= 2 and found >= 6 and not followup  # a whole new request sent in an old thread
+    # A whole new request sent in an old thread ("As discussed - CAL FIRE requests delegation to replace ...").
+    new_request = request >= 2 and not followup and (found >= 6 or (found >= 3 and request >= 3))
     if (is_reply and (followup or found >= 1) and not new_request) or (followup >= 2 and subject["followup"]) \
             or (followup >= 3 and found < 6) or followup >= 6:
         return "follow_up", "reply or resubmission adding to an earlier request"
@@ -679,8 +687,9 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 if s.field == "contact":
                     _contact_from(s.text, ev, fields)
                     parts = [p.strip(" ,.") for p in _SEPARATED.split(s.text.split("\n")[0])]
-                    if len(parts) > 1 and _NAME.match(parts[0]) and (title := _title_in(parts[1])):
-                        extra["contact_person"] = FieldValue(value=(parts[0], title), confidence=LABELLED, evidence=[ev])
+                    if len(parts) > 1 and (person := _person(parts[0])) \
+                            and (title := _title_in(EMAIL.sub("", PHONE.sub("", parts[1])).strip())):
+                        extra["contact_person"] = FieldValue(value=(person, title), confidence=LABELLED, evidence=[ev])
                 else:
                     extra[s.field] = FieldValue(value=s.text, confidence=LABELLED, evidence=[ev])
                 continue
@@ -736,9 +745,10 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                     value = re.split(r"\s{3,}|\t", re.sub(r"^/s/\s*", "", str(value)))[0]  # "/s/ Name      Date: ..."
                     value = _STRIP_RANK.sub("", re.sub(r"^(\S+)\s+\([A-Z]{2}\)\s+", r"\1 ", value))  # "COL (CA) R. Benavides"
                     if _agency_name(value) or re.search(r"\b(?:name|office|division|branch|section|unit|bureau|"
-                                                        r"department|agency|board|commission|services|program)\b",
+                                                        r"department|agency|board|commission|services|program|"
+                                                        r"delegation|request|project|system|solution)\b",
                                                         value, re.I):
-                        continue  # "State Treasurer's Office", "Information Technology Division": no person
+                        continue  # "State Treasurer's Office", "General Delegation (premise-based)": no person
             else:
                 value = _clip(s.text)
             if value:
@@ -1225,11 +1235,11 @@ def _inline_label(r: _Read, sent, fields: dict[str, FieldValue]) -> bool:
 
 def _signed_off(r: _Read) -> list[tuple[int, int]]:
     """Where a letter's closing ("Sincerely,") and signature run: from each closing to the next message
-    forwarded below it ("---------- Forwarded message ----------", "From: ... / Sent: ..."), or to the end.
-    A reply's quoted thread is the earlier mail it answers, not what it says: it runs to the end."""
+    quoted or forwarded below it that passes the agency's own work along (a staff write-up), or to the end.
+    Mail to or from the Program quoted in a reply (its questions, the request it already has) is what was
+    said before, not what this message says."""
     text = r.segment.text
-    starts = sorted({m.start() for m in _FORWARDED.finditer(text)}
-                    | ({m.start() for m in _MESSAGE_HEADER.finditer(text)} if not r.reply else set()))
+    starts = [start for start, program in _quoted_messages(text) if not program]
     zones: list[tuple[int, int]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -1237,6 +1247,24 @@ def _signed_off(r: _Read) -> list[tuple[int, int]]:
             zones.append((offset, next((s for s in starts if s > offset), len(text))))
         offset += len(line)
     return zones
+
+
+def _quoted_messages(text: str) -> list[tuple[int, bool]]:
+    """Where each quoted or forwarded message starts, and whether it is mail to or from the CALNET Program."""
+    found = []
+    for start in sorted({m.start() for pattern in (_FORWARDED, _MESSAGE_HEADER, _WROTE) for m in pattern.finditer(text)}):
+        block = text[start:start + 600]
+        blank = re.search(r"\n[ \t>]*\n", block[block.find("\n") + 1:] if "\n" in block else "")
+        header = block[:block.find("\n") + 1 + blank.start()] if blank else block
+        addressed = "\n".join(ln for ln in header.splitlines() if re.match(r"[ \t>]*(?:from|to|cc|on)\b", ln, re.I))
+        found.append((start, bool(_PROGRAM_MAIL.search(addressed))))
+    return found
+
+
+_WROTE = re.compile(r"^[ \t>]*On [^\n]{5,120}\bwrote:[ \t]*$", re.M)
+"""A quoted message's header line in Gmail and Apple Mail: "On Mon, May 4, 2026 at 11:30 AM, Tomas wrote:"."""
+_PROGRAM_MAIL = re.compile(r"stnddelegations|calnet (?:program|delegations?)\b|\bstnd\b", re.I)
+"""Mail to or from the Program's mailbox, in a quoted message's header."""
 
 
 _REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv)\s*:", re.I)
@@ -1249,7 +1277,7 @@ def _in_zones(zones: list[tuple[int, int]], offset: int) -> bool:
 
 
 _SIG_LEAD = re.compile(r"^\s*(?:[-–—~_]+|/s/)\s*")
-_RANK = r"(?:Dr|Mr|Ms|Mrs|Col|COL|LTC|Lt\. ?Col|MAJ|Maj|CPT|Capt|CAPT|SFC|SGT|Sgt|MSG|CW[2-5]|BG|MG|Gen)"
+_RANK = r"(?:Dr|Mr|Ms|Mrs|Col|COL|LTC|Lt\. ?Col|Lt|LT|MAJ|Maj|CPT|Capt|CAPT|SFC|SGT|Sgt|MSG|CW[2-5]|BG|MG|Gen)"
 _CAP = "[A-ZÀ-ÖØ-Þ]"
 _NAME = re.compile(
     rf"^(?:{_RANK}\.?\s+)?(?:{_CAP}[\w'’-]+(?:\s+{_CAP}\.?)?(?:\s+(?:(?:de|del|de la|la|van|von|da|di|du|le|bin|al)\s+)?{_CAP}[\w'’-]+){{1,3}}"
@@ -1263,6 +1291,7 @@ def _person(line: str) -> str | None:
     "HAROLD ESPOSITO" as "Harold Esposito"), else None."""
     line = re.sub(r"\s+[\"“'(][A-Z][a-z]+[\"”')](?=\s)", "", line.strip())  # 'Guadalupe "Lupe" Harrington-Ochoa'
     line = re.sub(r"(?<=[a-z]{3}) ([a-z])$", r"\1", line)  # a fax's "Devon Marchett i"
+    line = re.sub(r"(?<=[A-Za-z])1(?=[a-z])", "l", re.sub(r"\b0(?=[a-z])", "O", line))  # "R. 0konkwo", "Danie1"
     line = re.sub(r"\bl(?=[a-z]{2})", "I", line) if re.search(r"\bl[bcdfghjkmnpqrstvwxz][a-z]", line) else line  # "lbarra"
     if line.isupper() and 2 <= len(line.split()) <= 4 and not classify_title(line)[0]:
         line = line.title()
@@ -1271,7 +1300,15 @@ def _person(line: str) -> str | None:
     return _STRIP_RANK.sub("", line)
 
 
+_ON_BEHALF = re.compile(r"^[ \t]*(?:sent )?on behalf of (?P<who>[^,\n:]{3,60}),\s*(?P<title>[^\n:,]{2,80}?)\s*[:,.]?\s*$",
+                        re.I | re.M)
 _SIGNED_MARK = re.compile(r"^\s*(?://\s*signed\s*//|/s/|\[signature\]|\(signed\)|signed\s*:?\s*$)", re.I)
+
+
+def _contact_line(line: str) -> bool:
+    """A signature's phone, e-mail or agency line."""
+    bare = re.sub(r"^(?:ph(?:one)?|tel|cell|mobile|office|fax|e-?mail)\.?\s*:?\s*", "", line.strip(), flags=re.I)
+    return bool(PHONE.fullmatch(bare.strip()) or EMAIL.fullmatch(bare.strip()) or _agency_name(bare) or _unit_name(bare))
 
 
 def _title_lead(line: str) -> tuple[str, str] | None:
@@ -1336,11 +1373,19 @@ def _agency_name(text: str) -> bool:
 
 def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: MessageContext) -> None:
     """Submitter name and title from labels, the signature block, or the sender."""
+    for r in reads:  # "On behalf of Ahmed El-Sayed, Chief Information Officer:" over an assistant's note
+        m = _ON_BEHALF.search(r.segment.text[:600])
+        if m and not fields["submitter_name"].present and (person := _person(m.group("who"))) \
+                and (title := _title_in(m.group("title").strip())):
+            ev = [_evidence(r, m.start(), m.end())]
+            fields["submitter_name"] = FieldValue(value=person, confidence=0.8, evidence=ev)
+            fields["submitter_title"] = FieldValue(value=title, confidence=0.8, evidence=ev)
+            return
     for r in reversed(reads):
         if r.cover_sheet or (fields["submitter_name"].present and fields["submitter_title"].present):
             continue
         text = r.segment.text
-        fwd = min((m.start() for m in (*_FORWARDED.finditer(text), *_MESSAGE_HEADER.finditer(text))), default=None)
+        fwd = min((start for start, _program in _quoted_messages(text)), default=None)
         if fwd and _title_in_text(text[:fwd]) and _ADOPTS.search(text[:fwd]) \
                 and not re.search(r"\bon behalf of\b", text[:fwd], re.I):
             text = text[:fwd]  # a write-up forwarded as one's own request: the forwarder signs it
@@ -1381,6 +1426,16 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
                 break
         if found_name is None and closing is not None:
             found_name = next(((i, p) for i, ln in block[:3] if (p := _person(ln))), None)
+        if found_name is None and closing is None:
+            # No closing word ("Thank you for considering."): a name under the text, only contact lines after it.
+            tail = block[-4:]
+            for k in range(len(tail) - 1, -1, -1):
+                i, ln = tail[k]
+                if (p := _person(ln)) and not _agency_name(ln) and not _unit_name(ln) \
+                        and ln.strip(" ,.").lower() not in _agency_names() and not ln.lower().startswith("california ") \
+                        and all(_contact_line(rest) for _i, rest in tail[k + 1:]):
+                    found_name = (i, p)
+                    break
         if found_title is None and found_name is not None:
             # The title on a line after the name, alone or before a comma ("CIO, Dept. of X").
             after = [(i, ln) for i, ln in block if found_name[0] < i <= found_name[0] + 2]
@@ -1435,7 +1490,8 @@ def _full_name(name: str, reads: list[_Read], ctx: MessageContext) -> str:
 
 
 _NOT_A_PERSON = re.compile(
-    r"mail|\b(fax|team|office|program|desk|unit|admin|services?|center|division|branch|dept|department|"
+    r"mail|fax\b|inbound|gateway|scanner|\b(team|office|program|desk|unit|admin|services?|center|division|branch|dept|department|"
+    r"delegation|request|project|system|solution|"
     r"section|group|support|helpdesk|noreply|reply|info|operations|telecom|it)\b", re.I)
 """A sender's display name that names a mailbox, not a person ("CDCR EIS Fax", "Telecom Team")."""
 
@@ -1446,7 +1502,8 @@ _FORWARDED = re.compile(
 
 _ADOPTS = re.compile(r"\b(?:concur|approved?|accept|endorse|support it|our request|formal (?:\w+ )?request|official request"
                      r"|(?:has|have|with) my (?:approval|support|endorsement)|this is [\w’']+ request"
-                     r"|as (?:the |our )?[\w.&-]+(?: [\w.&-]+){0,6}?['’]s? (?:\w+ ){0,3}request|sign(?:ing|ed)? off on)\b", re.I)
+                     r"|as (?:the |our )?[\w.&-]+(?: [\w.&-]+){0,6}?['’]s? (?:\w+ ){0,3}request|sign(?:ing|ed)? off on"
+                     r"|formally request\w*|(?:i|we)(?:'ve| have) reviewed (?:it|this|the [\w-]+ below))\b", re.I)
 """What one writes above a staff write-up one forwards as the agency's own request."""
 
 
@@ -1462,8 +1519,8 @@ def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     for r in sorted(reads, key=lambda r: r.cover_sheet):  # a fax cover's "FROM:" after the pages' own
         for m in _MEMO_FROM.finditer(r.segment.text):
             parts = [p.strip(" ,.\"'") for p in m.group("who").split(",")]
-            name = parts[0]
-            if not _NAME.match(name) or classify_title(name)[0]:
+            name = _person(parts[0])  # "Dr. Shirin Moradi-Patel" as "Shirin Moradi-Patel"
+            if not name:
                 continue
             ev = [_evidence(r, m.start("who"), m.end("who"))]
             if not fields["submitter_name"].present:
