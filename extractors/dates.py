@@ -127,7 +127,7 @@ _DURATION = re.compile(r"\b(?:about|approximately|roughly|around)?\s*(\d{1,2}|"
 _DEADLINE = re.compile(
     r"\b(?:by|no later than|not later than|before|until|on or before|deadline(?: of)?|go[- ]?live(?: date)?"
     r"|in service by|in place by|(?:complet|finish)\w*(?: date)?|end date|due(?: date)?|cut[- ]?over(?: date)?)"
-    r"\s*[:\-–]?\s*(?:(?:on|in|of)\s+)?(?:(?:the )?end of\s*)?$", re.I)
+    r"\s*(?:(?:is|are|will be|would be|should be)\s+)?[:\-–]?\s*(?:(?:on|in|of)\s+)?(?:(?:the )?end of\s*)?$", re.I)
 
 
 _START_ONLY = re.compile(
@@ -141,15 +141,50 @@ _BARE_START = re.compile(rf"\b(?:start|begin|kick off|get going)\w*\s+(?:\w+\s+)
 _YEAR_END = re.compile(r"\b(?:end of (?:the |that |this )?(?:calendar )?year|year[- ]end|end of (?:the |that )?year)\b", re.I)
 _YEARS = re.compile(r"\b(?:in |within |over )?(?:about |roughly |around |approximately )?(a|one|two) years?( and a half)?\b", re.I)
 _YEARLESS_QUARTER = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th) quarter\b(?!\s*(?:of\s+)?(?:calendar\s+|fiscal\s+|fy\s*|cy\s*)?['’]?\d)", re.I)
-_AFTER_EVENT = re.compile(r"\b(?:after|following|once|when) (?:the |our |its )?(?:[\w-]+ ){0,3}$", re.I)
+_AFTER_EVENT = re.compile(r"\b(?:after|(?<!the )following|once|when) (?:the |our |its )?(?:[\w-]+ ){0,3}$", re.I)
 
 
-def normalise_period(text: str) -> tuple[str | None, str | None]:
-    """ISO (start, end) of the period a text describes: first date's start, last date's end.
+_REL_MONTH = re.compile(
+    r"\b(?:in|by|from|until|till|through|thru|to|before|after|of|during|starting|beginning|begin|start|next|early|late|"
+    rf"mid-?|this coming|the coming|coming|the following|following)\s+(?:(?:early|late|mid-?)\s*)?(?P<month>{_MONTH})"
+    r"(?![\w'’])(?![.\w'’]*[\s,]*(?:of\s+)?['’]?\d)", re.I)
+"""A month named without its year after a word that dates something ("begin next July", "by the end of March")."""
+_STRONG = re.compile(r"^(?:next|this coming|the coming|coming|the following|following)\b", re.I)
+_FISCAL_NOW = re.compile(r"\b(?:the\s+)?(current|this|next|coming|following)\s+(?:state\s+)?fiscal\s+year\b", re.I)
+
+
+def with_years(text: str, written: date | None) -> str:
+    """The text with the year written after each month it names without one, counted from the day the letter was
+    written ("begin next July ... by the following June" in a letter of September 2026: July 2027, June 2028),
+    and "the current fiscal year" as the state fiscal year it was written in."""
+    if written is None:
+        return text
+    def fiscal(m: re.Match[str]) -> str:
+        y = (written.year if written.month >= 7 else written.year - 1) + (m.group(1).lower() not in ("current", "this"))
+        return f"FY {y}-{(y + 1) % 100:02d}"
+    text = _FISCAL_NOW.sub(fiscal, text)
+    last: list[date] = []
+    dated = bool(find_periods(text))  # a text that dates itself: only "next July", "the following June" are counted
+    def month(m: re.Match[str]) -> str:
+        if dated and not _STRONG.match(m.group(0)):
+            return m.group(0)
+        mo = _month(m.group("month"))
+        ref = last[-1] if last else written
+        y = ref.year if (mo > ref.month or (not last and mo == ref.month)) else ref.year + 1
+        last.append(date(y, mo, 1))
+        word = m.group(0).rstrip(".")
+        return f"{word} {y}{m.group(0)[len(word):]}"  # "by the following June." as "... June 2028."
+    return _REL_MONTH.sub(month, text)
+
+
+def normalise_period(text: str, written: date | None = None) -> tuple[str | None, str | None]:
+    """ISO (start, end) of the period a text describes: first date's start, last date's end; months named
+    without a year are dated from `written`, the day the letter was written, when it is known.
 
     A single start date with a duration ("beginning January 2027, about 18 months") ends
     that many months later.
     """
+    text = with_years(text, written)
     periods = find_periods(text)
     if not periods:
         return None, None
@@ -205,7 +240,7 @@ _RELATIVE = re.compile(
 """A period stated without dates ("within 60 days of approval"): a timeframe, undated."""
 
 
-def states_period(text: str) -> bool:
+def states_period(text: str, written: date | None = None) -> bool:
     """Whether a text gives a period: a date the reader understands, or one relative to approval."""
-    return bool(find_periods(text) or _RELATIVE.search(text))
+    return bool(find_periods(with_years(text, written)) or _RELATIVE.search(text))
 

@@ -11,7 +11,7 @@ from itertools import zip_longest
 
 from spacy.tokens import Doc
 
-from extractors.dates import find_periods, normalise_period, states_period
+from extractors.dates import find_periods, normalise_period, states_period, with_years
 from extractors.nlp import compiled_cues, cue_spans, load_nlp, read_jsonl, read_lines
 from extractors.sections import (
     UNKNOWN,
@@ -118,6 +118,8 @@ class _Read:
     """The text as written (`segment.text` is its layout-normalised copy of the same length)."""
     reply: bool = False
     """The message answers another ("RE: ..."): what it quotes below its signature was said before."""
+    written: date | None = None
+    """The day the letter, memo or fax says it was written, which dates its "next July"."""
 
 
 _DOT_LEADER = re.compile(r"(?<=[^\W\d_])([ \t]*(?:\.[ \t]?){3,}[ \t]*)(?=\S)"
@@ -182,7 +184,11 @@ def repair_ocr(text: str) -> str:
     if len(found) < OCR_REPAIR_MIN:
         return text
     text = _OCR_WORD.sub(_ocr_word, text)
+    text = _OCR_CAPITAL_I.sub(lambda m: "I" + m.group(1), text)  # a sentence's "lf we cant" as "If we cant"
     return _OCR_NUMBER.sub(lambda m: m.group(0).translate(str.maketrans("OolI", "0011")), text)
+
+
+_OCR_CAPITAL_I = re.compile(r"(?:(?<=^)|(?<=\n)|(?<=[.!?:]\s)|(?<=[.!?:]\s\s)|(?<=\n[ \t])|(?<=\n[ \t]{2}))[l1]([fnst])(?=\s)")
 
 
 _TAB_ROW = re.compile(r"^([ \t]*[^\W\d_][^\t\n]{0,60}?)(\t+)(?=\S)", re.M)
@@ -445,7 +451,8 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     reply = bool(_REPLY_SUBJECT.match(context.subject))
     laid_out = [Segment(s.document, s.page, layout_text(s.text)) for s in segments]
     for seg, orig, doc, (_s, cover) in zip(laid_out, segments, nlp.pipe(s.text for s in laid_out), parts, strict=True):
-        reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover, orig.text, reply))
+        reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover, orig.text, reply,
+                           _written_on(seg.text)))
 
     fields: dict[str, FieldValue] = {name: FieldValue() for name in FIELD_NAMES}
     extra: dict[str, FieldValue] = {}
@@ -679,7 +686,7 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 if not fields["timeframe"].present and len(first.split()) <= 8 and find_periods(first) \
                         and _WORK_LABEL.match(fold_ocr(s.label) + ":"):
                     # "Install: November 2026.": when the work happens
-                    start, end = normalise_period(f"{s.label}: {first}")
+                    start, end = normalise_period(f"{s.label}: {first}", r.written)
                     fields["timeframe"] = FieldValue(value=Timeframe(text=_clip(first), start=start, end=end),
                                                      confidence=UNKNOWN_LABEL_TITLE, evidence=[ev])
                 continue
@@ -696,7 +703,7 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             target = fields[s.field]
             if s.field == "timeframe" and target.present and isinstance(target.value, Timeframe) \
                     and target.value.end is None and not _PLACEHOLDER.match(s.text.split("\n")[0]):
-                start, end = normalise_period(f"{s.label}: {s.text}")
+                start, end = normalise_period(f"{s.label}: {s.text}", r.written)
                 if end:  # "Project Start: 10/01/2026" ... "Target Completion: 03/15/2027"
                     # ("Procurement upon approval." ... "Installation and cutover: Q1 2027": its start too)
                     target.value = Timeframe(text=_clip(f"{target.value.text}; {s.text}"),
@@ -710,7 +717,7 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             elif s.field == "products_services":
                 value = _items(s.text)
             elif s.field == "timeframe":
-                start, end = normalise_period(f"{s.label}: {s.text}")  # "Desired Go-Live: July 2027" is an end
+                start, end = normalise_period(f"{s.label}: {s.text}", r.written)  # "Desired Go-Live: July 2027" is an end
                 if _START_LABEL.search(s.label) and len(find_periods(s.text)) == 1:
                     end = None  # "Kick-off: August 2027" starts the project; "Go-live: ..." may end it
                 value = Timeframe(text=_clip(s.text), start=start, end=end)
@@ -834,7 +841,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             continue
         blocks = _address_blocks(r.segment.text)
         signed = _signed_off(r)
-        written = _written_on(r.segment.text)
+        written = r.written
         cues = cue_spans(r.doc)
         for sent in r.doc.sents:
             if _in_zones(signed, sent.start_char):
@@ -870,13 +877,13 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
             if not score["timeframe"] and (len(find_periods(_HEADER_DATES.sub("", text))) >= 2 or (
                     _WORK_LABEL.match(fold_ocr(text)) and find_periods(text))):
                 score["timeframe"] += 1  # "Work will run from April 1, 2027 to September 30, 2027", "Install: Nov 2026"
-            if score["timeframe"] and (not states_period(_HEADER_DATES.sub("", text)) or _PAST_WORK.search(text)
+            if score["timeframe"] and (not states_period(_HEADER_DATES.sub("", text), written) or _PAST_WORK.search(text)
                                        or _PAST_EVENT.search(text) or _before(text, written) or _deadline_of_old(text)):
                 del score["timeframe"]
             products = score.pop("products_services", 0)
             if products >= 3:
                 picked["products_services"].append((products, r, sent))
-            if (score and score.most_common(1)[0][1] >= 1) or len(text.split()) >= 4:
+            if (score and score.most_common(1)[0][1] >= 1) or len(text.split()) >= 4 or find_periods(text):
                 candidates.append((r, sent, score))  # an equipment list may state the scope too
     # The trained classifier decides for sentences no cue speaks for, and breaks ties between cues.
     texts = [s.text for _r, s, _score in candidates] if PROSE_ASSIGNMENT != "cues" else []
@@ -900,9 +907,9 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                 secondary.append(("timeframe", 1.0, r, sent))  # "... for two homes, with the work during 2027"
         elif sure:
             label, p = max(sure.items(), key=lambda kv: kv[1])
-            if label == "timeframe" and (not states_period(_HEADER_DATES.sub("", sent.text))
+            if label == "timeframe" and (not states_period(_HEADER_DATES.sub("", sent.text), r.written)
                                          or _PAST_WORK.search(sent.text) or _PAST_EVENT.search(sent.text)
-                                         or _before(sent.text, _written_on(r.segment.text))):
+                                         or _before(sent.text, r.written)):
                 continue
             picked[label].append((p, r, sent))
             by_classifier.add(label)
@@ -948,7 +955,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
         else:
             confidence = round(min(0.8, 0.45 + 0.1 * top), 2)
         if name == "timeframe":
-            start, end = normalise_period(_HEADER_DATES.sub("", text))
+            start, end = normalise_period(_HEADER_DATES.sub("", text), hits[0][1].written)
             value: object = Timeframe(text=_clip(text), start=start, end=end)
         elif name == "products_services":
             value = [_clip(s.text.strip()) for _v, _r, s in hits[:6]]
@@ -1177,15 +1184,18 @@ _WORK_WORDS = re.compile(r"\b(?:begin|start|commenc|complet(?!ed)|finish|install
                          r"deploy(?!ed)|order(?!ed)|migrat(?!ed)|implement(?!ed)|schedul|timeline|plan(?:ned)?\b)", re.I)
 
 
+_DONE_BY = re.compile(r"\b(?:installed|done|completed|finished|in place|live|in service|cut over)\s+(?:by|in|during|before)\b", re.I)
+
+
 def _work_period(r: _Read, text: str, sure: dict[str, float]) -> bool:
     """Whether a sentence given to another item also dates the work ("We'd like to order in the first quarter
     of 2027 and have all four sites converted by the end of the third quarter")."""
-    if not (sure.get("timeframe", 0.0) >= SECONDARY_MIN or _WORK_WORDS.search(text)):
+    if not (sure.get("timeframe", 0.0) >= SECONDARY_MIN or _WORK_WORDS.search(text) or _DONE_BY.search(text)):
         return False
     bare = _HEADER_DATES.sub("", text)
-    return bool(find_periods(bare)) and states_period(bare) and not (
+    return bool(find_periods(with_years(bare, r.written))) and states_period(bare, r.written) and not (
         _PAST_WORK.search(text) or _PAST_EVENT.search(text) or _deadline_of_old(text)
-        or _before(text, _written_on(r.segment.text)))
+        or _before(text, r.written))
 
 
 def _deadline_of_old(text: str) -> bool:
@@ -1199,7 +1209,7 @@ def _before(text: str, written: date | None) -> bool:
     cuts isolated the prison", in a letter of June 2026), or the letter's own date: not when the work will be."""
     if written is None:
         return False
-    start, end = normalise_period(_HEADER_DATES.sub("", text))  # "beginning January 2027, about 18 months": to mid-2028
+    start, end = normalise_period(_HEADER_DATES.sub("", text), written)  # "beginning January 2027, about 18 months": to mid-2028
     last = end or start
     return last is not None and date.fromisoformat(last) <= written
 
@@ -1223,7 +1233,7 @@ def _inline_label(r: _Read, sent, fields: dict[str, FieldValue]) -> bool:
     if name in ("locations", "products_services"):
         value: object = _items(body)
     elif name == "timeframe":
-        start, end = normalise_period(body)
+        start, end = normalise_period(body, r.written)
         value = Timeframe(text=_clip(body), start=start, end=end)
     elif name in ("contact_email", "contact_phone", "agency", "submitter_name", "submitter_title"):
         return False  # these are read by their own readers
