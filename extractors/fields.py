@@ -230,16 +230,22 @@ _LABEL_NOTE = re.compile(r"^([ \t]*(?:\d{1,2}[.)][ \t]*)?[^\W\d_][^\[\n:]{0,60}?
                          r"|^([ \t]*(?:\d{1,2}[.)][ \t]*)?[^\W\d_][^\[\n:]{0,60}?:)([ \t]*\[[^\]\n]{0,120}\])(?=[ \t]*$)", re.M)
 """A template's instruction in a label ("7. Staff Qualifications [Who will do the work?]:") or after it
 ("Location(s): [sites]" over the answer), read as blank."""
+_SECOND_LABEL = re.compile(r"(?<=\S)[ \t]{3,}(?=(?:title|position|role|phone|tel|cell|fax|e-?mail|date|pages?)[ \t]*(?:#|no\.?)?[ \t]*:)",
+                           re.I)
+"""The run of spaces before a form's second label on a line ("Submitted by:  F. Armenta    Title: CIO"), read as a
+line break."""
 _QUOTED = re.compile(r"^(?:[ \t]*>)+(?=[ \t]|$)", re.M)
 """A reply's quotation marks (">>> >> The Bureau ..."), read as the indentation they stand for."""
 
 
 def layout_text(text: str) -> str:
-    """A form's layouts as "Label: value" lines, keeping every offset: quoted lines unquoted, a template's
+    """A form's layouts as "Label: value" lines, keeping every offset: quoted lines unquoted, a second label on a
+    line on a line of its own, a template's
     bracketed instructions in its labels blanked, dot leaders ("Agency ........ DWR")
     pipe-table rows ("| Agency | DWR |") and tab columns ("Agency<TAB>DWR") become "Agency:  DWR";
     OCR's 0/1 for o/l inside words undone."""
     text = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
+    text = _SECOND_LABEL.sub(lambda m: m.group(0)[:-1] + "\n", text)
     text = _LABEL_NOTE.sub(lambda m: (m.group(1) or m.group(3)) + " " * len(m.group(2) or m.group(4)), text)
     text = _dot_leaders(_qa_pairs(_tab_rows(repair_ocr(text))))
     text = _PIPED_LINE.sub(_piped_signature, text)
@@ -763,9 +769,11 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
 
 
 _PLACEHOLDER = re.compile(
-    r"^\W*(?:(?:n/?a|tbd|tba|none|unknown|pending|not applicable)\b(?:\W*$|\s*[-–—:;(,]\s*[^\n]{0,80}$)"
+    r"^(?:[A-Za-z0-9]{1,2}[.)]\s+)?\W*(?:(?:n/?a|tbd|tba|none|unknown|pending|not applicable)\b(?:\W*$|\s*[-–—:;(,]\s*[^\n]{0,80}$)"
+    r"|(?:details|information|specifics|a list|names|resumes|qualifications)\b[^.\n]{0,60}\bwill be (?:provided|sent|submitted|"
+    r"forwarded|supplied)\b[^\n]{0,120}$"
     r"|not (?:yet )?(?:known|determined|available|set|scheduled|final(?:ized)?|decided)(?: yet)?\b[^\n]{0,120}$"
-    r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided|scheduled)\b[^.\n]*\W*$"
+    r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided|scheduled)\b(?:[^.\n]*\W*$|\.)"
     r"|(?:will|to) (?:follow|be provided|be sent|be submitted)\b[^.\n]*\W*$"
     r"|\[[^\]\n]{8,}\]\W*$"
     r"|(?:see|refer to|please see) (?:the )?attach(?:ed|ment)\b[^.\n]*\W*$)", re.I)
@@ -1513,7 +1521,9 @@ _FORWARDED = re.compile(
 _ADOPTS = re.compile(r"\b(?:concur|approved?|accept|endorse|support it|our request|formal (?:\w+ )?request|official request"
                      r"|(?:has|have|with) my (?:approval|support|endorsement)|this is [\w’']+ request"
                      r"|as (?:the |our )?[\w.&-]+(?: [\w.&-]+){0,6}?['’]s? (?:\w+ ){0,3}request|sign(?:ing|ed)? off on"
-                     r"|formally request\w*|(?:i|we)(?:'ve| have) reviewed (?:it|this|the [\w-]+ below))\b", re.I)
+                     r"|formally request\w*|(?:i|we)(?:'ve| have) reviewed (?:it|this|the [\w-]+ below)"
+                     r"|(?:consider|treat|accept|take) (?:this|it|the [\w-]+ below) (?:as )?(?:the |our )?[\w.&'’ -]{0,60}?request)\b",
+                     re.I)
 """What one writes above a staff write-up one forwards as the agency's own request."""
 
 
@@ -1598,13 +1608,16 @@ def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
     counts: Counter[str] = Counter()
     first: dict[str, tuple[_Read, int, int]] = {}
     local = {acronym for r in reads for acronym in _local_acronyms(r.doc)}
-    for r in reads:
-        if r.cover_sheet:
-            continue
-        for ent in r.doc.ents:
-            if ent.label_ == "AGENCY" and not by_name[ent.ent_id_]["recipient"] and ent.text not in local:
-                counts[ent.ent_id_] += 1
-                first.setdefault(ent.ent_id_, (r, ent.sent.start_char, ent.sent.end_char))
+    for covers in (False, True):  # a fax cover's letterhead only when the pages name no agency
+        for r in reads:
+            if r.cover_sheet != covers:
+                continue
+            for ent in r.doc.ents:
+                if ent.label_ == "AGENCY" and not by_name[ent.ent_id_]["recipient"] and ent.text not in local:
+                    counts[ent.ent_id_] += 1
+                    first.setdefault(ent.ent_id_, (r, ent.sent.start_char, ent.sent.end_char))
+        if counts:
+            break
     if counts:
         name = max(counts, key=lambda n: (counts[n], -list(first).index(n)))
         r, a, b = first[name]

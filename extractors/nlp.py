@@ -69,7 +69,7 @@ class CueMatcher:
         return doc
 
 
-_BULLET = re.compile(r"^(?:[*•>\-–—]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)])$")
+_BULLET = re.compile(r"^(?:[*•>\-–—▸▪◦‣►➢→●○■□✓✔]|\(?\d{1,2}[.)]|\(?[a-hA-H][.)])$")
 
 
 @Language.component("triage_line_breaks")
