@@ -291,7 +291,14 @@ def classify_title(title: str) -> tuple[str | None, bool | None]:
     """The title pattern a title matches (longest first) and whether it is CIO-equivalent; a fax's
     "Chief lnforrnation 0fficer" or "CI0" is read as "Chief Information Officer" or "CIO"."""
     title = re.sub(r"\s*&\s*", " and ", title)  # "Deputy Director & CIO"
+    title = re.sub(r"\b(?:[A-Za-z]\.){2,}", lambda m: m.group(0).replace(".", ""), title)  # "C.I.O."
     folded = _ocr_folded(title)
+    # A title of two roles ("Director of Information Technology / CIO", "Interim CIO / Deputy Director"):
+    # it is a CIO's when one of its roles is exactly a CIO-equivalent title.
+    for part in re.split(r"\s*(?:/|\band\b|,|;|\|)\s*", folded):
+        whole = next(((n, c) for pattern, n, c in _titles() if pattern.fullmatch(part.strip(" .()"))), None)
+        if whole and whole[1]:
+            return whole
     for text in (folded, title):
         for pattern, name, cio in _titles():
             if pattern.search(text):
@@ -1310,6 +1317,8 @@ def _person(line: str) -> str | None:
     line = re.sub(r"\s+[\"“'(][A-Z][a-z]+[\"”')](?=\s)", "", line.strip())  # 'Guadalupe "Lupe" Harrington-Ochoa'
     line = re.sub(r"(?<=[a-z]{3}) ([a-z])$", r"\1", line)  # a fax's "Devon Marchett i"
     line = re.sub(r"(?<=[A-Za-z])1(?=[a-z])", "l", re.sub(r"\b0(?=[a-z])", "O", line))  # "R. 0konkwo", "Danie1"
+    line = re.sub(r"(?<=[A-Za-z])0(?=[a-z])", "o", line)  # "Jane D0e"
+    line = _CREDENTIALS.sub("", re.sub(r"\s*\((?:she|he|they)/\w+\)", "", line))  # "Jane Doe (she/her)", ", MBA, PMP"
     line = re.sub(r"\bl(?=[a-z]{2})", "I", line) if re.search(r"\bl[bcdfghjkmnpqrstvwxz][a-z]", line) else line  # "lbarra"
     if line.isupper() and 2 <= len(line.split()) <= 4 and not classify_title(line)[0]:
         line = line.title()
@@ -1318,6 +1327,9 @@ def _person(line: str) -> str | None:
     return _STRIP_RANK.sub("", line)
 
 
+_SENT_FOR = re.compile(r"\bon behalf of\b|\b(?:from|by|of) (?:our|the) (?:cio|chief information officer|agency information "
+                       r"officer|director)\b|\bassistant\b", re.I)
+"""A cover note sent for someone else ("Sending the request from our CIO below"): the request's signer is the submitter."""
 _ON_BEHALF = re.compile(r"^[ \t]*(?:sent )?on behalf of (?P<who>[^,\n:]{3,60}),\s*(?P<title>[^\n:,]{2,80}?)\s*[:,.]?\s*$",
                         re.I | re.M)
 _SIGNED_MARK = re.compile(r"^\s*(?://\s*signed\s*//|/s/|\[signature\]|\(signed\)|signed\s*:?\s*$)", re.I)
@@ -1329,6 +1341,15 @@ def _contact_line(line: str) -> bool:
     return bool(PHONE.fullmatch(bare.strip()) or EMAIL.fullmatch(bare.strip()) or _agency_name(bare) or _unit_name(bare))
 
 
+_CREDENTIALS = re.compile(r"(?:,?\s+(?:MBA|PMP|Ph\.?\s?D\.?|P\.?E\.?|CISSP|CISM|CISA|CPA|J\.?D\.?|MPA|MPP|M\.?S\.?|M\.?A\.?|"
+                          r"ITIL|CCNP|CCIE|RCDD|Esq\.?))+\s*$")
+"""Letters after a name ("Jane Doe, MBA, PMP"): not part of the name."""
+
+
+_UNIT_WORD = re.compile(r"\b(?:division|branch|section|unit|office|services?|bureau|program|center|team|group|"
+                        r"department|agency|board|commission|j\d)\b", re.I)
+
+
 def _title_lead(line: str) -> tuple[str, str] | None:
     """A signature line that opens with a title and ends with the name: (title, name)."""
     if len(line.split()) > 10 or ":" in line or "@" in line:
@@ -1336,7 +1357,7 @@ def _title_lead(line: str) -> tuple[str, str] | None:
     for pattern, _name, _cio in _titles():  # the longest title the line opens with
         if m := pattern.match(line) or pattern.match(_ocr_folded(line)):
             rest = line[m.end():]
-            if rest.lstrip().startswith(",") or _agency_name(rest.strip(" -–—|")) or _unit_name(rest.strip(" -–—|")):
+            if rest.lstrip().startswith(",") or _agency_name(rest.strip(" -–—|")) or _UNIT_WORD.search(rest):
                 return None  # "CIO, Covered California": the title and its agency
             person = _person(rest.strip(" -–—|"))
             return (line[:m.end()].strip(), person) if person else None
@@ -1404,9 +1425,8 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             continue
         text = r.segment.text
         fwd = min((start for start, _program in _quoted_messages(text)), default=None)
-        if fwd and _title_in_text(text[:fwd]) and _ADOPTS.search(text[:fwd]) \
-                and not re.search(r"\bon behalf of\b", text[:fwd], re.I):
-            text = text[:fwd]  # a write-up forwarded as one's own request: the forwarder signs it
+        if fwd and _title_in_text(text[:fwd]) and not _SENT_FOR.search(text[:fwd]):
+            text = text[:fwd]  # a write-up forwarded with a signed cover note: the forwarder sends the request
         lines = text.splitlines()
         offsets = [0]
         for ln in lines:
@@ -1425,6 +1445,10 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
         # A title line, with the name on the line before it or before a comma on the same line.
         for j, (i, ln) in enumerate(block):
             title = _title_in(ln)
+            paren = re.match(r"^(.+?)\s*\(([^()]{2,60})\)\s*$", ln)  # "Jane Doe (CIO)"
+            if paren and (person := _person(paren.group(1))) and (inner := _title_in(paren.group(2))):
+                found_name, found_title = (i, person), (i, inner)
+                break
             if (lead := _title_lead(ln)):
                 found_name, found_title = (i, lead[1]), (i, lead[0])  # "Interim Chief Information Officer Beatriz Solano"
                 break
@@ -1516,15 +1540,6 @@ _NOT_A_PERSON = re.compile(
 
 _FORWARDED = re.compile(
     r"^[ \t>]*(?:-{2,}\s*(?:original message|forwarded message)\s*-{2,}|begin forwarded message:)", re.I | re.M)
-
-
-_ADOPTS = re.compile(r"\b(?:concur|approved?|accept|endorse|support it|our request|formal (?:\w+ )?request|official request"
-                     r"|(?:has|have|with) my (?:approval|support|endorsement)|this is [\w’']+ request"
-                     r"|as (?:the |our )?[\w.&-]+(?: [\w.&-]+){0,6}?['’]s? (?:\w+ ){0,3}request|sign(?:ing|ed)? off on"
-                     r"|formally request\w*|(?:i|we)(?:'ve| have) reviewed (?:it|this|the [\w-]+ below)"
-                     r"|(?:consider|treat|accept|take) (?:this|it|the [\w-]+ below) (?:as )?(?:the |our )?[\w.&'’ -]{0,60}?request)\b",
-                     re.I)
-"""What one writes above a staff write-up one forwards as the agency's own request."""
 
 
 def _title_in_text(text: str) -> bool:

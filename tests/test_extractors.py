@@ -558,3 +558,41 @@ def test_a_reply_that_only_thanks_is_not_a_follow_up():
     ctx = MessageContext(subject="RE: Oroville microwave", in_reply_to="<a@b>")
     x = extract([Segment("body.txt", None, "Thanks, got it.\n\nTom\n")], ctx)
     assert x.kind == "other"
+
+
+_REQUEST_BODY = (
+    "Dear CALNET Program,\n\nThe Department of General Services requests a General Delegation to replace the Mitel PBX "
+    "at 707 3rd Street, West Sacramento with a 400-station Avaya IP Office system. The switch is out of support. "
+    "Work would run March 2027 through June 2027. Our four certified engineers installed the same platform in 2024. "
+    "If delegation is denied, the building stays on a failing switch.\n\n")
+
+
+@pytest.mark.parametrize(("signature", "name", "cio"), [
+    ("Best regards,\nJane Doe (she/her)\nChief Information Officer", "Jane Doe", True),
+    ("Sincerely,\nDr. Jane Doe, Ph.D.\nChief Information Officer", "Jane Doe", True),
+    ("Sincerely,\nJane Doe\nDirector of Information Technology / CIO", "Jane Doe", True),
+    ("Sincerely,\nJane Doe\nInterim CIO / Deputy Director", "Jane Doe", True),
+    ("Sincerely,\nJane Doe\nC.I.O.", "Jane Doe", True),
+    ("Thank you,\nJane Doe (CIO)", "Jane Doe", True),
+    ("Sincerely,\nChief Information Officer\nJane Doe", "Jane Doe", True),
+    ("For the Department,\n\nInterim Chief Information Officer Jane Doe", "Jane Doe", True),
+    ("Very respectfully,\nLTC Jane Doe\nJ6 / Chief Information Officer", "Jane Doe", True),
+    ("Sincerely,\nJane D0e\nChief lnformation 0fficer", "Jane Doe", True),
+    ("Sincerely,\nJane Doe\nDeputy Chief Information Officer", "Jane Doe", False),
+    ("Sincerely,\nJane Doe\nExecutive Assistant to the CIO", "Jane Doe", False),
+    ("Sincerely,\nJane Doe\nChief, Information Technology Services Division", "Jane Doe", False),
+])
+def test_signature_shapes(signature, name, cio):
+    x = extract([Segment("body.txt", None, _REQUEST_BODY + signature)], MessageContext(subject="Delegation request"))
+    assert x.fields["submitter_name"].value == name and (x.title_is_cio is True) == cio
+
+
+def test_a_forwarded_write_up_is_the_forwarders_request_unless_sent_for_someone():
+    chain = ("\n\n________________________________\nFrom: Okafor, Darnell@DGS\nSent: Monday, April 6, 2026 3:12 PM\n"
+             "To: Doe, Jane@DGS\nSubject: write-up\n\n" + _REQUEST_BODY + "Darnell Okafor\nTelecommunications Manager\n")
+    cover = "Program staff,\n\nForwarding the write-up below from our telecom team.\n\nJane Doe\nChief Information Officer\n"
+    x = extract([Segment("body.txt", None, cover + chain)], MessageContext(subject="FW: write-up"))
+    assert (x.fields["submitter_name"].value, x.title_is_cio) == ("Jane Doe", True)
+    sent_for = "Sending the request from our CIO below, as she asked.\n\nPat Lee\nExecutive Assistant to the CIO\n"
+    x = extract([Segment("body.txt", None, sent_for + chain)], MessageContext(subject="FW: write-up"))
+    assert x.fields["submitter_name"].value == "Darnell Okafor"
