@@ -21,6 +21,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                       r"|\b(\d{4})\s*[-–/]\s*(\d{2,4})\s+(?:state\s+)?fiscal year\b", re.I)),
     ("quarter", re.compile(r"\b(?:q([1-4])|([1-4])q|(first|second|third|fourth|1st|2nd|3rd|4th) quarter)\s*,?\s*(?:of\s+)?"
                            r"(?:the\s+)?(?:calendar(?: year)?\s*|cy\s*)?" + _Y + r"(?!\d)", re.I)),
+    ("mdmdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*(?:-|–|—|through|thru|to|until)\s*{_MONTH}\s+"
+                         rf"(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("mdy", re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)),
     ("dmy", re.compile(rf"\b(\d{{1,2}})\s+{_MONTH}\s+(\d{{4}})\b", re.I)),
     ("half", re.compile(r"\b(?:(first|second|1st|2nd) half(?: of)?|h([12]))\s*,?\s*(?:calendar year\s*|cy\s*)?(\d{4})\b", re.I)),
@@ -30,10 +32,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("num", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")),
     ("nmy", re.compile(r"(?<![/\d])\b(0?[1-9]|1[0-2])/(\d{4})\b")),
-    ("season", re.compile(r"\b(spring|summer|fall|autumn|winter)\s+(?:of\s+)?(\d{4})\b", re.I)),
 ]
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
-_SEASON = {"spring": (3, 5), "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (12, 2)}
 
 
 def _month(token: str) -> int:
@@ -84,6 +84,9 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
         q = int(g[0] or g[1]) if (g[0] or g[1]) else _ORD[g[2].lower()]
         y = _year(g[3])
         return date(y, 3 * q - 2, 1), _last_day(y, 3 * q)
+    if kind == "mdmdy":  # "June 1 - August 31, 2027"
+        y, (m1, d1), (m2, d2) = _year(g[4]), (_month(g[0]), int(g[1])), (_month(g[2]), int(g[3]))
+        return date(y - (m1 > m2), m1, d1), date(y, m2, d2)
     if kind == "mdy":
         d = date(_year(g[2]), _month(g[0]), int(g[1]))
         return d, d
@@ -112,10 +115,6 @@ def _period(kind: str, m: re.Match[str]) -> tuple[date, date] | None:
     if kind == "nmy":  # "02/2027"
         y, mo = int(g[1]), int(g[0])
         return date(y, mo, 1), _last_day(y, mo)
-    if kind == "season":
-        y = _year(g[1])
-        a, b = _SEASON[g[0].lower()]
-        return date(y, a, 1), _last_day(y + (1 if b < a else 0), b)
     return None
 
 
@@ -236,11 +235,24 @@ _RELATIVE = re.compile(
     r"|\b(?:upon|immediately after|as soon as we (?:receive|have|get)) (?:your )?(?:approval|delegation)\b"
     r"|\b(?:as soon as|once|when|after) (?:the |your |our )?(?:approval|delegation|request) (?:is |has been )?"
     r"(?:received|granted|approved|in hand)\b|\bonce (?:we (?:receive|have|get) )?(?:your )?approval\b"
-    r"|\b(?:once|after|when) (?:we (?:get|have|receive) )?(?:the |your )?(?:go-ahead|green light|sign-?off|ok|okay)\b", re.I)
-"""A period stated without dates ("within 60 days of approval"): a timeframe, undated."""
+    r"|\b(?:once|after|when) (?:we (?:get|have|receive) )?(?:the |your )?(?:go-ahead|green light|sign-?off|ok|okay)\b"
+    r"|\b(?:spring|summer|fall|autumn|winter)\s+(?:of\s+)?20\d\d\b|\b(?:next|this coming|the coming)\s+"
+    r"(?:spring|summer|fall|autumn|winter)\b", re.I)
+"""A period stated without dates ("within 60 days of approval", "spring 2027": seasons have no agreed dates): a
+timeframe, undated."""
+
+
+_NO_SCHEDULE = re.compile(
+    r"\b(?:work(?:ing)? out|set(?:ting)?|determin\w*|finali[sz]\w*|confirm\w*) (?:the |a )?(?:schedule|timeline|dates?)\b"
+    r"|\bno (?:firm |set )?(?:schedule|timeline|dates?)\b"
+    r"|\b(?:schedule|timeline|dates?) (?:is |are |will be )?(?:tbd|to be determined|not (?:yet )?(?:set|known|final))", re.I)
+"""A text that says the schedule is still open ("we will work out the schedule once delegation is approved")."""
 
 
 def states_period(text: str, written: date | None = None) -> bool:
-    """Whether a text gives a period: a date the reader understands, or one relative to approval."""
-    return bool(find_periods(with_years(text, written)) or _RELATIVE.search(text))
+    """Whether a text gives a period: a date the reader understands, or one relative to approval (not a
+    schedule still to be worked out)."""
+    if find_periods(with_years(text, written)):
+        return True
+    return bool(_RELATIVE.search(text)) and not _NO_SCHEDULE.search(text)
 

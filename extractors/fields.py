@@ -1173,7 +1173,7 @@ def _scope_from_request(reads: list[_Read], fields: dict[str, FieldValue]) -> No
 
 
 _HEADER_DATES = re.compile(
-    r"^[ \t]*(?:date|sent|dated)[ \t]*:.*$|^.*\b\d{1,2}:\d{2}\b.*\b(?:page|p)\.?\s*\d+.*$", re.I | re.M)
+    r"^.*\bwrote:[ \t]*$|^.*>>>[ \t]*$|^[ \t]*(?:date|sent|dated)[ \t]*:.*$|^.*\b\d{1,2}:\d{2}\b.*\b(?:page|p)\.?\s*\d+.*$", re.I | re.M)
 """A letter's or memo's date line, a fax machine's header line: never the project's timeframe."""
 """A memo's or a forwarded message's date line: when it was written, not when the work is."""
 _DATE_WORDS = re.compile(r"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
@@ -1286,8 +1286,9 @@ def _quoted_messages(text: str) -> list[tuple[int, bool]]:
     return found
 
 
-_WROTE = re.compile(r"^[ \t>]*On [^\n]{5,120}\bwrote:[ \t]*$", re.M)
-"""A quoted message's header line in Gmail and Apple Mail: "On Mon, May 4, 2026 at 11:30 AM, Tomas wrote:"."""
+_WROTE = re.compile(r"^[ \t>]*On [^\n]{5,120}\bwrote:[ \t]*$|^[ \t>]*[^\n]{3,80}\d{1,2}/\d{1,2}/\d{2,4}[^\n]{0,20}>>>[ \t]*$", re.M)
+"""A quoted message's header line in Gmail and Apple Mail ("On Mon, May 4, 2026 at 11:30 AM, Tomas wrote:") and
+GroupWise (">>> Marcus Oyelaran 11/16/2026 9:03 AM >>>")."""
 _PROGRAM_MAIL = re.compile(r"stnddelegations|calnet (?:program|delegations?)\b|\bstnd\b", re.I)
 """Mail to or from the Program's mailbox, in a quoted message's header."""
 
@@ -1327,11 +1328,16 @@ def _person(line: str) -> str | None:
     return _STRIP_RANK.sub("", line)
 
 
-_SENT_FOR = re.compile(r"\bon behalf of\b|\b(?:from|by|of) (?:our|the) (?:cio|chief information officer|agency information "
-                       r"officer|director)\b|\bassistant\b", re.I)
+_SENT_FOR = re.compile(r"(?i:\bon behalf of (?:our |the )?(?:cio|chief information officer|director)\b)"
+                       r"|\b[Oo]n behalf of (?:Mr\.? |Ms\.? |Dr\.? )?[A-Z][a-z]+ [A-Z]"
+                       r"|(?i:\b(?:from|by|of) (?:our|the) (?:cio|chief information officer|agency information "
+                       r"officer|director)\b|\bassistant\b)")
 """A cover note sent for someone else ("Sending the request from our CIO below"): the request's signer is the submitter."""
 _ON_BEHALF = re.compile(r"^[ \t]*(?:sent )?on behalf of (?P<who>[^,\n:]{3,60}),\s*(?P<title>[^\n:,]{2,80}?)\s*[:,.]?\s*$",
                         re.I | re.M)
+_MEMO_HEAD = re.compile(r"^[ \t]*FROM[ \t]*:[^\n]+\n(?:[^\n]*\n){0,4}?[ \t]*(?:DATE|RE|SUBJECT|SUBJ)[ \t]*:"
+                        r"|^[ \t]*TO[ \t]*:[^\n]+\n(?:[^\n]*\n){0,3}?[ \t]*FROM[ \t]*:", re.M)
+"""A memo's header block (TO / FROM / DATE / RE), in capitals as memos write it."""
 _SIGNED_MARK = re.compile(r"^\s*(?://\s*signed\s*//|/s/|\[signature\]|\(signed\)|signed\s*:?\s*$)", re.I)
 
 
@@ -1342,7 +1348,7 @@ def _contact_line(line: str) -> bool:
 
 
 _CREDENTIALS = re.compile(r"(?:,?\s+(?:MBA|PMP|Ph\.?\s?D\.?|P\.?E\.?|CISSP|CISM|CISA|CPA|J\.?D\.?|MPA|MPP|M\.?S\.?|M\.?A\.?|"
-                          r"ITIL|CCNP|CCIE|RCDD|Esq\.?))+\s*$")
+                          r"ITIL|CCNP|CCNA|CCIE|RCDD|CGEIT|CRISC|CIPM|CIPP|MCSE|CSM|GISP|GSEC|CDPSE|Esq\.?))+\s*$")
 """Letters after a name ("Jane Doe, MBA, PMP"): not part of the name."""
 
 
@@ -1368,8 +1374,11 @@ def _title_in(line: str) -> str | None:
     """The part of a signature line that is a title ("IT Manager" of "IT Manager, Dept. of X")."""
     if len(line.split()) > 12 or ":" in line or "@" in line:
         return None
+    line = PHONE.sub("", line).rstrip(" ,|")  # "Sean McAllister-Ruiz,  Acting CIO    916-445-0411"
     parts = [p.strip() for p in re.split(r"[,|]|\s[-–—]\s", line)]
     for k, part in enumerate([*parts, line] if len(parts) > 1 else [line]):
+        if re.search(r"\d{2,}", part):
+            continue  # "650 agent seats and 40 supervisor seats", a phone number: no title
         if classify_title(part)[0] and not _agency_name(part):
             later = next((j for j in range(k + 1, len(parts)) if classify_title(parts[j])[1]), None)
             if not classify_title(part)[1] and later is not None and k < len(parts):
@@ -1420,6 +1429,8 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             fields["submitter_name"] = FieldValue(value=person, confidence=0.8, evidence=ev)
             fields["submitter_title"] = FieldValue(value=title, confidence=0.8, evidence=ev)
             return
+    if any(_MEMO_HEAD.search(r.segment.text[:800]) for r in reads if not r.cover_sheet):
+        _read_memo_from(reads, fields)  # a memo's "FROM: Name / Title" is its sender, whoever is named as contact below
     for r in reversed(reads):
         if r.cover_sheet or (fields["submitter_name"].present and fields["submitter_title"].present):
             continue
@@ -1434,11 +1445,13 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
         closing = next((i for i, ln in enumerate(lines) if CLOSINGS.match(ln)), None)
         start = closing + 1 if closing is not None else max(0, len(lines) - 15)
         signed = [i for i, ln in enumerate(lines) if _SIGNED_MARK.match(ln) and i >= start]
-        if signed:
-            start = signed[-1]  # "//signed//" over the signer: a point of contact above it is not the signer
+        if signed:  # "//signed//" over the signer: a point of contact above it is not the signer
+            before = next((k for k in range(signed[-1] - 1, start - 1, -1) if lines[k].strip()), None)
+            start = before if before is not None and _title_in(lines[before].strip()) == lines[before].strip(" ,.") \
+                else signed[-1]  # ("Acting CIO" / "[signature]" / "Efrén Castillo": the title over the mark)
         # ("I concur with it. -- Daniela Moreno-Holt, CIO, CCC": the signature after the dashes)
         block = [(i, _SIG_LEAD.sub("", ln.rsplit(" -- ", 1)[-1]).strip()) for i, ln in enumerate(lines[start:], start)
-                 if ln.strip()]
+                 if ln.strip() and not re.fullmatch(r"\s*\[[^\]]{0,30}\]\s*", ln)]  # "[signature]" is no line of it
         confidence = 0.85 if closing is not None else 0.7
         found_name: tuple[int, str] | None = None
         found_title: tuple[int, str] | None = None
@@ -1562,7 +1575,7 @@ def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 fields["submitter_name"] = FieldValue(value=name, confidence=0.65, evidence=ev)
             elif _norm(fields["submitter_name"].value) != _norm(name):
                 continue
-            title = next((t for p in parts[1:] if (t := _title_in(p))), None)
+            title = _title_in(", ".join(parts[1:])) or next((t for p in parts[1:] if (t := _title_in(p))), None)
             if title and not fields["submitter_title"].present:
                 fields["submitter_title"] = FieldValue(value=title, confidence=0.65, evidence=ev)
             break
@@ -1575,7 +1588,7 @@ def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             for ln, nxt in zip(lines, lines[1:], strict=False):
                 title = _title_in(nxt.strip())
                 who = re.sub(r"^\s*(?:from|submitted by|requested by|signed(?: by)?|requestor|requester)\s*:?\s*", "", ln, flags=re.I)
-                if _norm(who) == want and title and title == nxt.strip(" ,.\n"):
+                if _norm(who) == want and title and nxt.strip(" ,.\n").startswith(title):
                     fields["submitter_title"] = FieldValue(
                         value=title, confidence=0.65, evidence=[_evidence(r, offset, offset + len(ln) + len(nxt))])
                     return
@@ -1619,6 +1632,13 @@ def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
                 if ent.label_ == "AGENCY" and ent.text.lower() in value.lower() and not by_name[ent.ent_id_]["recipient"]:
                     fields["agency"].value = ent.ent_id_
                     return
+        # "Dept. of Cannabis Control": the abbreviation written out names one of ours
+        spelled = re.sub(r"\bDept\b\.?", "Department", value, flags=re.I).strip(" ,.").lower()
+        spelled = re.sub(r"^(?:state of )?california ", "", spelled)
+        name = next((n for n, row in by_name.items() if spelled in {a.lower() for a in [n, *row["aliases"]]}
+                     and not row["recipient"]), None)
+        if name:
+            fields["agency"].value = name
         return
     counts: Counter[str] = Counter()
     first: dict[str, tuple[_Read, int, int]] = {}

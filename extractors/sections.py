@@ -93,7 +93,15 @@ def lookup_label(label: str) -> str | None:
     if key in folded:
         return folded[key]
     close = get_close_matches(key, list(folded), n=1, cutoff=FUZZY_CUTOFF)
-    return folded[close[0]] if close else None
+    if close:
+        return folded[close[0]]
+    # A signer's label of two ("Requestor / Authority", "Signatory & Capacity"): the field of its first part that
+    # is ours. (A label naming two request items, "Scope and purpose", is read by its words.)
+    parts = [p.strip() for p in re.split(r"/| and ", label) if p.strip()]
+    return next((f for p in parts if len(parts) > 1 and (f := label_fields().get(p)) in _SIGNER_FIELDS), None)
+
+
+_SIGNER_FIELDS = {"submitter_name", "submitter_title"}
 
 
 LABEL_WORDS_MAX = 5
