@@ -7,7 +7,7 @@ from functools import cache
 import pytest
 
 from extractors import MessageContext, Segment, classify_title, extract
-from extractors.dates import normalise_period
+from extractors.dates import normalise_period, states_period
 from models import Extraction, Timeframe
 
 # --- the texts -------------------------------------------------------------------------------
@@ -291,12 +291,27 @@ def test_timeframe_field_is_normalised(text: str, period: tuple[str, str]) -> No
         ("beginning March 2027 for six months", "2027-03-01", "2027-08-31"),
         ("July 2025 through June 2026", "2025-07-01", "2026-06-30"),
         ("March 15, 2027 to September 30, 2027", "2027-03-15", "2027-09-30"),
-        ("Spring 2027", "2027-03-01", "2027-05-31"),
+        ("Spring 2027", None, None),  # a season has no agreed dates: stated, undated
+        ("June 1 - August 31, 2027", "2027-06-01", "2027-08-31"),
         ("no dates here", None, None),
     ],
 )
 def test_normalise_period(text: str, start: str | None, end: str | None) -> None:
     assert normalise_period(text) == (start, end)
+
+
+def test_seasons_state_an_undated_period_and_an_open_schedule_states_none():
+    assert states_period("Installation in spring 2027.") and normalise_period("spring 2027") == (None, None)
+    assert not states_period("We will work out the schedule with the contractor once delegation is approved.")
+    assert states_period("Work starts within 60 days of approval.")
+
+
+def test_months_without_a_year_are_dated_from_the_letter():
+    from datetime import date
+    text = "We'd expect to start this coming October and to be done by the following June."
+    assert normalise_period(text, date(2026, 3, 9)) == ("2026-10-01", "2027-06-30")
+    assert normalise_period("Target completion is the end of the current fiscal year.", date(2026, 10, 5)) == (
+        None, "2027-06-30")
 
 
 # --- titles ------------------------------------------------------------------------------------
@@ -516,7 +531,7 @@ def test_layout_text_keeps_offsets_and_reads_dot_leaders_and_pipe_rows():
 
 
 def test_duration_in_words_ends_the_period():
-    from extractors.dates import normalise_period
+    from extractors.dates import normalise_period, states_period
 
     assert normalise_period("begin in March 2027 and run for fourteen months") == ("2027-03-01", "2028-04-30")
 
