@@ -1344,7 +1344,14 @@ _SIGNED_MARK = re.compile(r"^\s*(?://\s*signed\s*//|/s/|\[signature\]|\(signed\)
 def _contact_line(line: str) -> bool:
     """A signature's phone, e-mail or agency line."""
     bare = re.sub(r"^(?:ph(?:one)?|tel|cell|mobile|office|fax|e-?mail)\.?\s*:?\s*", "", line.strip(), flags=re.I)
-    return bool(PHONE.fullmatch(bare.strip()) or EMAIL.fullmatch(bare.strip()) or _agency_name(bare) or _unit_name(bare))
+    return bool(PHONE.fullmatch(bare.strip()) or EMAIL.fullmatch(bare.strip()) or _agency_name(bare) or _unit_name(bare)
+                or _names_agency(bare) or _title_in(bare) or re.search(r"\b(?:lead|manager|officer|analyst|chief)\b", bare, re.I))
+
+
+def _names_agency(line: str) -> bool:
+    """Whether a line names one of our agencies ("CAL FIRE Academy")."""
+    low = f" {line.lower()} "
+    return any(f" {a} " in low for a in _agency_names() if len(a) > 3)
 
 
 _CREDENTIALS = re.compile(r"(?:,?\s+(?:MBA|PMP|Ph\.?\s?D\.?|P\.?E\.?|CISSP|CISM|CISA|CPA|J\.?D\.?|MPA|MPP|M\.?S\.?|M\.?A\.?|"
@@ -1486,7 +1493,7 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             tail = block[-4:]
             for k in range(len(tail) - 1, -1, -1):
                 i, ln = tail[k]
-                if (p := _person(ln)) and not _agency_name(ln) and not _unit_name(ln) \
+                if (p := _person(ln)) and not _agency_name(ln) and not _UNIT_WORD.search(ln) and not _names_agency(ln) \
                         and ln.strip(" ,.").lower() not in _agency_names() and not ln.lower().startswith("california ") \
                         and all(_contact_line(rest) for _i, rest in tail[k + 1:]):
                     found_name = (i, p)
