@@ -519,6 +519,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
             fields["project_scope"] = FieldValue(value=_clip("; ".join(map(str, items))),
                                                  confidence=products.confidence, evidence=products.evidence)
         fields["products_services"] = FieldValue()  # an equipment list is asked of general delegations only
+        fields["justification"] = FieldValue()  # and "for General Delegations, the reason(s) why delegation should be granted"
     elif kind == "delegation_request" and fields["products_services"].present and not fields["project_scope"].present:
         # "System: on-premises mass notification and overhead paging: a server pair, 180 IP speakers ...":
         # the list is all the request says of what it will do, so it states the scope, for review.
