@@ -199,7 +199,9 @@ def normalise_period(text: str, written: date | None = None) -> tuple[str | None
         start = date(periods[0][1].year - (month > periods[0][1].month), month, 1)
         if len(periods) == 1:
             periods = [(bare.start(), start, start), *periods]
-    end = periods[-1][2] if len(periods) > 1 else None
+    if len(periods) > 1:  # "Oct 2026 - Mar 2027 (splicing Feb 2027)", "06/30/2027 (kickoff 02/2027)": the span of them
+        start = min(start, *(p[1] for p in periods))
+    end = max(p[2] for p in periods) if len(periods) > 1 else None
     if end is None and (q := _YEARLESS_QUARTER.search(text, periods[0][0] + 1)):
         # "order in the first quarter of 2027 and finish by the end of the second quarter": its year
         n = _ORD[q.group(1).lower()]
