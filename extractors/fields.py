@@ -120,6 +120,10 @@ class _Read:
     """The message answers another ("RE: ..."): what it quotes below its signature was said before."""
     written: date | None = None
     """The day the letter, memo or fax says it was written, which dates its "next July"."""
+    quoted: list[tuple[int, bool]] = field(default_factory=list)
+    """Where each quoted or forwarded message starts, and whether it is mail to or from the Program."""
+    signed: list[tuple[int, int]] = field(default_factory=list)
+    """Where its closings and signatures run (`_signed_off`): no request item is read there."""
 
 
 _DOT_LEADER = re.compile(r"(?<=[^\W\d_])([ \t]*(?:\.[ \t]?){3,}[ \t]*)(?=\S)"
@@ -371,7 +375,7 @@ def _quoted_from(r: _Read) -> int:
     """Where a reply's quoted thread starts (its first quoted message header), or the end of the text."""
     if not r.reply:
         return len(r.segment.text)
-    return min([start for start, _program in _quoted_messages(r.segment.text)], default=len(r.segment.text))
+    return min([start for start, _program in r.quoted], default=len(r.segment.text))
 
 
 _COVER_KINDS = {"followup", "status_question", "notice", "draft", "pre_request", "invitation"}
@@ -464,8 +468,10 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
     reply = bool(_REPLY_SUBJECT.match(context.subject))
     laid_out = [Segment(s.document, s.page, layout_text(s.text)) for s in segments]
     for seg, orig, doc, (_s, cover) in zip(laid_out, segments, nlp.pipe(s.text for s in laid_out), parts, strict=True):
-        reads.append(_Read(seg, doc, [] if cover else find_sections(seg.text), cover, orig.text, reply,
-                           _written_on(seg.text)))
+        r = _Read(seg, doc, [] if cover else find_sections(seg.text), cover, orig.text, reply, _written_on(seg.text),
+                  _quoted_messages(seg.text))
+        r.signed = _signed_off(r)
+        reads.append(r)
 
     fields: dict[str, FieldValue] = {name: FieldValue() for name in FIELD_NAMES}
     extra: dict[str, FieldValue] = {}
@@ -856,7 +862,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
         if r.cover_sheet:
             continue
         blocks = _address_blocks(r.segment.text)
-        signed = _signed_off(r)
+        signed = r.signed
         written = r.written
         cues = cue_spans(r.doc)
         for sent in r.doc.sents:
@@ -1123,7 +1129,7 @@ def _products_from_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> N
     for r in reads:
         if r.cover_sheet:
             continue
-        signed = _signed_off(r)
+        signed = r.signed
         spans = cue_spans(r.doc)
         for sent in r.doc.sents:
             in_section = _in_sections(r, sent.start_char)
@@ -1158,7 +1164,7 @@ def _scope_from_request(reads: list[_Read], fields: dict[str, FieldValue]) -> No
     for r in reads:
         if r.cover_sheet:
             continue
-        signed = _signed_off(r)
+        signed = r.signed
         for sent in r.doc.sents:
             if _in_zones(signed, sent.start_char) or _in_sections(r, sent.start_char):
                 continue
@@ -1265,7 +1271,7 @@ def _signed_off(r: _Read) -> list[tuple[int, int]]:
     Mail to or from the Program quoted in a reply (its questions, the request it already has) is what was
     said before, not what this message says."""
     text = r.segment.text
-    starts = [start for start, program in _quoted_messages(text) if not program]
+    starts = [start for start, program in r.quoted if not program]
     zones: list[tuple[int, int]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -1443,7 +1449,7 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
         if r.cover_sheet or (fields["submitter_name"].present and fields["submitter_title"].present):
             continue
         text = r.segment.text
-        fwd = min((start for start, _program in _quoted_messages(text)), default=None)
+        fwd = min((start for start, _program in r.quoted), default=None)
         if fwd and _title_in_text(text[:fwd]) and not _SENT_FOR.search(text[:fwd]):
             text = text[:fwd]  # a write-up forwarded with a signed cover note: the forwarder sends the request
         lines = text.splitlines()
