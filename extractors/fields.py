@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 from functools import lru_cache
 from itertools import zip_longest
 
@@ -74,7 +75,9 @@ CATALOG = re.compile(
 )
 _CATALOG_ITEM = re.compile(
     r"\b\d+(?:\.\d+)+\b|\b(?:item|line|row|clin|ln|sku|part|category|subcategory|feature code|no)\.?\s*[:#]?\s*[\w.-]*\d"
-    r"|(?-i:\b[A-Z][a-z]*[A-Z][A-Za-z]*[-_][A-Z0-9][\w-]*)", re.I)  # "SIP-1000", "CCaaS-0310"
+    r"|\b(?:item|clin|sku|feature code|code)\.?\s*(?:no\.?|number|#)?\s*:?\s*(?-i:[A-Z][A-Z0-9]*[-_][A-Z0-9][\w-]*)"
+    r"|(?-i:\b[A-Z][a-z]*[A-Z][A-Za-z]*(?:[-_](?=[\w-]*\d)[A-Z0-9][\w-]*|(?:[-_][A-Z0-9][A-Za-z0-9]*){2,}))", re.I)
+# ("SIP-1000", "CCaaS-0310", "AUD-CONF-PP", "feature code NIVR-B"; not "SD-WAN")
 """What makes a catalog mention a reference: a line, item or row number, a dotted number, an item code."""
 FORM20 = re.compile(r"\b(?:form\s*20|telecommunications service request|tsr)\b[^\n.;]{0,60}?(?:#|no\.?|number)?\s*[:]?\s*([A-Z0-9][\w-]{2,})", re.I)
 EXEMPTION = re.compile(r"\bexemption request\b[^\n.;]{0,80}?(?:#|no\.?|number|reference)\s*[:]?\s*([A-Z0-9][\w-]{2,})", re.I)
@@ -234,7 +237,7 @@ _LABEL_NOTE = re.compile(r"^([ \t]*(?:\d{1,2}[.)][ \t]*)?[^\W\d_][^\[\n:]{0,60}?
                          r"|^([ \t]*(?:\d{1,2}[.)][ \t]*)?[^\W\d_][^\[\n:]{0,60}?:)([ \t]*\[[^\]\n]{0,120}\])(?=[ \t]*$)", re.M)
 """A template's instruction in a label ("7. Staff Qualifications [Who will do the work?]:") or after it
 ("Location(s): [sites]" over the answer), read as blank."""
-_SECOND_LABEL = re.compile(r"(?<=\S)[ \t]{3,}(?=(?:title|position|role|phone|tel|cell|fax|e-?mail|date|pages?)[ \t]*(?:#|no\.?)?[ \t]*:)",
+_SECOND_LABEL = re.compile(r"(?<=\S)[ \t]{3,}(?=(?:title|position|role|phone|tel|cell|fax|e-?mail|date(?: signed)?|pages?)[ \t]*(?:#|no\.?)?[ \t]*:)",
                            re.I)
 """The run of spaces before a form's second label on a line ("Submitted by:  F. Armenta    Title: CIO"), read as a
 line break."""
@@ -435,7 +438,7 @@ def _places_in(item: str) -> list[str]:
         places = [m.group(0) for m in _place_names().finditer(item)]
         if len(places) > 1 or (places and re.search(r",| and ", item)):
             return places  # "Sacramento headquarters, the Berkeley regional office, Chatsworth and Cypress"
-        if re.search(r"\b(?:listed|above|below|see|same as|n/a|tbd|address(?:es)?|various|cloud[- ](?:hosted|based)|"
+        if re.search(r"\b(?:listed|above|below|see|same as|n/a|tbd|address(?:es)?|various|statewide|cloud[- ](?:hosted|based)|"
                      r"no (?:on-?site|physical|site|premises)|not site[- ]specific)\b", item, re.I) and not places:
             return []  # "As listed under Scope", a table's "Office : Address" header, "a cloud-hosted service": no site
         return [item]
@@ -444,6 +447,18 @@ def _places_in(item: str) -> list[str]:
         if not any(a <= m.start() < b for a, b in addresses) and not any(m.group(0) in o for o in out):
             out.append(m.group(0))
     return out
+
+
+def _sites_in(item: str) -> list[str]:
+    """The sites of a "Locations:" answer's line, its remarks in brackets left out ("2101 Arena Blvd, Sacramento
+    (servers)"), unless only the brackets name a place for a line that names none ("District 2 (Redding)", "HQ
+    (Sacramento)"; not "Edmonston Pumping Plant (Kern County)")."""
+    bare = re.sub(r"\s*\([^)]*\)", "", item).strip(" .,")
+    if not ADDRESS.search(bare) and not _place_names().search(bare) and (len(bare.split()) <= 2 or re.search(r"\d", bare)):
+        inner = [m.group(0) for b in re.findall(r"\(([^)]*)\)", item) for m in _place_names().finditer(b)]
+        if inner:
+            return inner
+    return _places_in(bare) if len(bare) > 1 else []
 
 
 def _items(text: str) -> list[str]:
@@ -733,7 +748,8 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
             if target.present or _PLACEHOLDER.match(s.text.split("\n")[0]):
                 continue  # "Staff qualifications: To be provided under separate cover." states nothing
             if s.field == "locations":
-                value: object = [p for item in _items(re.sub(r"\s*\([^)]*\)", "", s.text)) for p in _places_in(item)]
+                flat = re.sub(r"\([^)]*\)", lambda m: re.sub(r"\s*[;\n]\s*", ", ", m.group(0)), s.text)  # "(servers; telework)"
+                value: object = [p for item in _items(flat) for p in _sites_in(item)]
             elif s.field == "products_services":
                 value = _items(s.text)
             elif s.field == "timeframe":
@@ -790,8 +806,9 @@ _PLACEHOLDER = re.compile(
     r"|to be (?:provided|determined|confirmed|supplied|submitted|sent|added|decided|scheduled)\b(?:[^.\n]*\W*$|\.)"
     r"|(?:will|to) (?:follow|be provided|be sent|be submitted)\b[^.\n]*\W*$"
     r"|\[[^\]\n]{8,}\]\W*$"
-    r"|(?:see|refer to|please see) (?:the )?attach(?:ed|ment)\b[^.\n]*\W*$)", re.I)
-"""A form's answer that states nothing ("N/A", "TBD", "To be provided under separate cover.")."""
+    r"|(?:see|refer to|please see) (?:the )?attach(?:ed|ment)\b[^.\n]*\W*$"
+    r"|[^\d\n]{0,40}\b(?:as soon as (?:possible|we can|practical|practicable|feasible)|asap)\b[^\d\n]{0,40}$)", re.I)
+"""A form's answer that states nothing ("N/A", "TBD", "To be provided under separate cover.", "ASAP")."""
 
 
 UNKNOWN_LABEL_TITLE = 0.7
@@ -877,7 +894,7 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                 score = Counter({k: v for k, v in score.items() if k == "products_services"})
             best = score.most_common(1)[0][0] if score else None
             if best not in _NOT_PLACES and not any(a <= sent.start_char < b for a, b in blocks) \
-                    and not _PAST_WORK.search(text) and not _NOT_SITE.search(text):
+                    and not _past_work_places(text) and not _NOT_SITE.search(text):
                 # Places of the project, not those of the staff's past work or of a consequence,
                 # nor of a letterhead's or the recipient's address.
                 ents = [e for e in sent.ents if e.label_ == "CA_PLACE"]
@@ -892,8 +909,9 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
                 places += [(r, place, sent.start_char, sent.end_char)
                            for place in _facilities_joined(sorted(found), r.segment.text)]
             bare = _INSTRUCTION.sub("", text).strip()  # a template's "[Describe the impact ...]" states nothing
-            if _in_sections(r, sent.start_char) or len(bare) < 15 or (bare.isupper() and len(bare.split()) <= 8):
-                continue  # a heading in capitals ("SECTION F - TEAM EXPERIENCE") states nothing itself
+            if _in_sections(r, sent.start_char) or len(bare) < 15 or (bare.isupper() and len(bare.split()) <= 8) \
+                    or _policy_wording(bare):
+                continue  # a heading in capitals ("SECTION F - TEAM EXPERIENCE") or the policy's question states nothing
             if _inline_label(r, sent, fields):
                 continue
             if not score["timeframe"] and (len(find_periods(_HEADER_DATES.sub("", text))) >= 2 or (
@@ -1013,6 +1031,23 @@ def _read_prose(reads: list[_Read], fields: dict[str, FieldValue]) -> dict[str, 
     return {k: v for k, v in gaps.items() if not fields[k].present}
 
 
+@lru_cache(maxsize=1)
+def _policy_items() -> list[list[str]]:
+    return [re.findall(r"[a-z]+", line.lower()) for line in read_lines("policy_items.txt")]
+
+
+POLICY_WORDING = 0.8
+"""How close (difflib ratio over words) a sentence must come to an item of the policy's list to be its quotation."""
+
+
+def _policy_wording(text: str) -> bool:
+    """Whether a sentence quotes the policy's list of what a request gives ("Any adverse consequences to the agency
+    or others if delegation is denied."), as a questionnaire does above its answer."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return 5 <= len(words) <= 40 and any(
+        SequenceMatcher(None, words, item).ratio() >= POLICY_WORDING for item in _policy_items())
+
+
 _PLEASANTRY = re.compile(
     r"^\W*(?:thanks?|thank you|many thanks|regards|best|cheers|please (?:let|feel|contact|call|reach|don't|do not)|"
     r"let me know|feel free|if you have (?:any )?questions|hope|hi|hello|dear|good (?:morning|afternoon))\b", re.I)
@@ -1075,6 +1110,14 @@ _PAST_WORK = re.compile(
     r"\b(?:(?:have|has|had) (?:done|installed|replaced|built|converted|upgraded|designed|deployed|completed|delivered)"
     r"|(?:did|done|ran|run) the same|last (?:year|spring|summer|fall|winter)|previously|in (?:19|20)\d\d,)\b", re.I)
 """A sentence about work already done (the staff's experience): its places are not the project's."""
+def _past_work_places(text: str) -> bool:
+    """Whether a sentence's places are those of work done before ("we replaced the Fresno PBX last year"), not of a
+    project that will be done there ("would serve our headquarters in Rancho Cordova and replace a system whose
+    support ended last year")."""
+    m = _PAST_WORK.search(text)
+    return bool(m) and not (m.group(0).lower().startswith("last ") and re.search(r"\b(?:will|would)\b", text[:m.start()]))
+
+
 _QUALIFIED = re.compile(
     r"\b(?:experience\w*|certif\w*|years?|yrs|since|trained|training|built|ran|runs?|running|manag\w+|maintain\w*|"
     r"administer\w*|install(?:ed|s)|operat(?:ed|es|ing)|support(?:ed|s|ing)?|deployed|designed|completed|migrated|"
@@ -1212,10 +1255,12 @@ _DONE_BY = re.compile(r"\b(?:installed|done|completed|finished|in place|live|in 
 def _work_period(r: _Read, text: str, sure: dict[str, float]) -> bool:
     """Whether a sentence given to another item also dates the work ("We'd like to order in the first quarter
     of 2027 and have all four sites converted by the end of the third quarter")."""
-    if not (sure.get("timeframe", 0.0) >= SECONDARY_MIN or _WORK_WORDS.search(text) or _DONE_BY.search(text)):
-        return False
     bare = _HEADER_DATES.sub("", text)
-    return bool(find_periods(with_years(bare, r.written))) and states_period(bare, r.written) and not (
+    periods = find_periods(with_years(bare, r.written))
+    spans = any(a and b and (a.year, a.month) != (b.year, b.month) for _at, a, b in periods)  # "Oct 1 - Dec 31, 2026"
+    if not (sure.get("timeframe", 0.0) >= SECONDARY_MIN or _WORK_WORDS.search(text) or _DONE_BY.search(text) or spans):
+        return False
+    return bool(periods) and states_period(bare, r.written) and not (
         _PAST_WORK.search(text) or _PAST_EVENT.search(text) or _deadline_of_old(text)
         or _before(text, r.written))
 
@@ -1272,6 +1317,7 @@ def _signed_off(r: _Read) -> list[tuple[int, int]]:
     said before, not what this message says."""
     text = r.segment.text
     starts = [start for start, program in r.quoted if not program]
+    starts = sorted(starts + [m.start() for m in _RULE.finditer(text) if _document_after(text[m.end():])])
     zones: list[tuple[int, int]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
@@ -1279,6 +1325,16 @@ def _signed_off(r: _Read) -> list[tuple[int, int]]:
             zones.append((offset, next((s for s in starts if s > offset), len(text))))
         offset += len(line)
     return zones
+
+
+_RULE = re.compile(r"^[ \t]*(?:[-_=*~][ \t]?){10,}[ \t]*$", re.M)
+_NOTICE = re.compile(r"confidential|intended (?:only |solely )?for|intended recipient|privileged|disclaimer|unsubscribe", re.I)
+
+
+def _document_after(text: str) -> bool:
+    """Whether a rule under a cover note's signature opens a document (the request itself), not a disclaimer."""
+    body = text[:3000]
+    return len(body.split()) >= 60 and not _NOTICE.search(body[:400])
 
 
 def _quoted_messages(text: str) -> list[tuple[int, bool]]:
@@ -1340,7 +1396,7 @@ _SENT_FOR = re.compile(r"(?i:\bon behalf of (?:our |the )?(?:cio|chief informati
                        r"|(?i:\b(?:from|by|of) (?:our|the) (?:cio|chief information officer|agency information "
                        r"officer|director)\b|\bassistant\b)")
 """A cover note sent for someone else ("Sending the request from our CIO below"): the request's signer is the submitter."""
-_ON_BEHALF = re.compile(r"^[ \t]*(?:sent )?on behalf of (?P<who>[^,\n:]{3,60}),\s*(?P<title>[^\n:,]{2,80}?)\s*[:,.]?\s*$",
+_ON_BEHALF = re.compile(r"^[ \t]*(?:sent )?on behalf of (?P<who>[^,\n:]{3,60}),\s*(?P<title>[^\n:,]{2,80}?)(?:\s*[:,.]?\s*$|,[ \t]+(?=[a-z]))",
                         re.I | re.M)
 _MEMO_HEAD = re.compile(r"^[ \t]*FROM[ \t]*:[^\n]+\n(?:[^\n]*\n){0,4}?[ \t]*(?:DATE|RE|SUBJECT|SUBJ)[ \t]*:"
                         r"|^[ \t]*TO[ \t]*:[^\n]+\n(?:[^\n]*\n){0,3}?[ \t]*FROM[ \t]*:", re.M)
@@ -1526,8 +1582,38 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             fields["submitter_name"] = FieldValue(
                 value=display, confidence=0.4,
                 evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
+    if fields["submitter_name"].present and not fields["submitter_title"].present:
+        _title_of_signer(reads, fields)
     if not fields["submitter_title"].present:
         _title_from_any_label(reads, fields)
+
+
+_SELF_TITLE = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?i:as|in my (?:role|capacity) as)[ \t]+(?i:the |its |our )?"
+    r"(?:[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,5}['’]s[ \t]+)?(?P<title>[^,;:.\n]{2,70}?),[ \t]*I\b")
+"""The writer naming their own office: "As the Commission's Chief Information Officer, I am writing ..."."""
+
+
+def _title_of_signer(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
+    """The signer's title written elsewhere than the signature: a letterhead's "JANE DOE, CHIEF INFORMATION
+    OFFICER", or the letter's "As the Department's Chief Information Officer, I ...". Quoted mail is not read."""
+    want = _norm(fields["submitter_name"].value)
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        text = r.segment.text[:min((start for start, _program in r.quoted), default=len(r.segment.text))]
+        for m in re.finditer(r"^[ \t]*(?P<who>[^,\n]{3,60}?)[ \t]*(?:,|\s[-–—|]\s)[ \t]*(?P<title>[^\n]{2,80})$", text, re.M):
+            who = _BY_LEAD.sub("", m.group("who"))  # "Submitted by Gabriela Iñiguez, Chief Information Officer"
+            if _norm(_person(who) or "") == want and (title := _title_in(m.group("title").strip())):
+                fields["submitter_title"] = FieldValue(value=title, confidence=0.65,
+                                                       evidence=[_evidence(r, m.start(), m.end())])
+                return
+        for m in _SELF_TITLE.finditer(text):
+            title = m.group("title").strip()
+            if _title_in(title) == title:
+                fields["submitter_title"] = FieldValue(value=title, confidence=0.6,
+                                                       evidence=[_evidence(r, m.start(), m.end())])
+                return
 
 
 def _title_from_any_label(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
@@ -1576,6 +1662,11 @@ def _title_in_text(text: str) -> bool:
 _MEMO_FROM = re.compile(r"^[ \t]*(?:from|contact|submitted by|requested by|prepared by)[ \t]*:[ \t]*(?P<who>[^\n<]+?)[ \t]*(?:<[^>\n]*>)?[ \t]*$", re.I | re.M)
 
 
+_BY_LEAD = re.compile(r"^\s*(?:from|submitted by|requested by|prepared by|signed(?: by)?|requestor|requester|contact)\s*:?\s*",
+                      re.I)
+"""The words before a name that say what the person did ("Submitted by", "Contact:")."""
+
+
 def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     """Name and title from a memo's (or a forwarded message's) "FROM: Name, Title" line."""
     for r in sorted(reads, key=lambda r: r.cover_sheet):  # a fax cover's "FROM:" after the pages' own
@@ -1601,7 +1692,7 @@ def _read_memo_from(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
             offset = 0
             for ln, nxt in zip(lines, lines[1:], strict=False):
                 title = _title_in(nxt.strip())
-                who = re.sub(r"^\s*(?:from|submitted by|requested by|signed(?: by)?|requestor|requester)\s*:?\s*", "", ln, flags=re.I)
+                who = _BY_LEAD.sub("", ln)
                 if _norm(who) == want and title and nxt.strip(" ,.\n").startswith(title):
                     fields["submitter_title"] = FieldValue(
                         value=title, confidence=0.65, evidence=[_evidence(r, offset, offset + len(ln) + len(nxt))])
@@ -1627,8 +1718,8 @@ def _local_acronyms(doc) -> set[str]:
                 or text[ent.start_char - 1:ent.start_char] != "(" or text[ent.end_char:ent.end_char + 1] != ")":
             continue
         before = text[max(0, ent.start_char - 120):ent.start_char - 1].rstrip()
-        if len(text[:ent.start_char - 1].rstrip()) in ends:
-            continue  # "Department of Tax and Fee Administration (CDTFA)": the agency's own acronym
+        if len(text[:ent.start_char - 1].rstrip()) in ends or ent.ent_id_.lower() in _ocr_folded(before).lower():
+            continue  # "Department of Tax and Fee Administration (CDTFA)": the agency's own acronym (a fax's "Adrninistration")
         words = [w for w in re.findall(r"[A-Za-z][\w'-]*", before) if w.lower() not in ("of", "and", "the", "for", "&")]
         initials = "".join(w[0].upper() for w in words[-len(ent.text):])
         if initials == ent.text:
@@ -1647,7 +1738,7 @@ def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
                     fields["agency"].value = ent.ent_id_
                     return
         # "Dept. of Cannabis Control": the abbreviation written out names one of ours
-        spelled = re.sub(r"\bDept\b\.?", "Department", value, flags=re.I).strip(" ,.").lower()
+        spelled = re.sub(r"\bDept\b\.?", "Department", value.replace("&", "and"), flags=re.I).strip(" ,.").lower()
         spelled = re.sub(r"^(?:state of )?california ", "", spelled)
         name = next((n for n, row in by_name.items() if spelled in {a.lower() for a in [n, *row["aliases"]]}
                      and not row["recipient"]), None)
@@ -1667,20 +1758,27 @@ def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
                     first.setdefault(ent.ent_id_, (r, ent.sent.start_char, ent.sent.end_char))
         if counts:
             break
-    if counts:
-        name = max(counts, key=lambda n: (counts[n], -list(first).index(n)))
+    if counts:  # the most named; of as many, the sender's own ("CalCannabis at CDFA" ... "Dept. of Cannabis Control")
+        sender = _domain_agency(ctx.from_)
+        name = max(counts, key=lambda n: (counts[n], n == sender, -list(first).index(n)))
         r, a, b = first[name]
         fields["agency"] = FieldValue(value=name, confidence=0.85, evidence=[_evidence(r, a, b)])
         return
-    m = re.search(r"@([\w.-]+)", ctx.from_)
+    if name := _domain_agency(ctx.from_):
+        fields["agency"] = FieldValue(value=name, confidence=0.5,
+                                      evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
+
+
+def _domain_agency(sender: str) -> str | None:
+    """The agency whose mail domain the sender writes from (not the Program's own)."""
+    by_name, by_domain = _agencies()
+    m = re.search(r"@([\w.-]+)", sender)
     if m:
         domain = m.group(1).lower()
         for d, name in by_domain.items():
             if (domain == d or domain.endswith("." + d)) and not by_name[name]["recipient"]:
-                fields["agency"] = FieldValue(
-                    value=name, confidence=0.5,
-                    evidence=[Evidence(document="headers", page=None, text=f"From: {ctx.from_}"[:300])])
-                return
+                return name
+    return None
 
 
 def _read_contacts(reads: list[_Read], fields: dict[str, FieldValue]) -> None:

@@ -119,8 +119,15 @@ def _entity_patterns() -> list[dict[str, Any]]:
         """A name as written, and in capitals when it has two words or more (a letterhead, a fax)."""
         return [name, name.upper()] if " " in name and name.upper() != name else [name]
 
+    def spelled(alias: str) -> list[str]:
+        """A name and the ways it is shortened: "Dept. of Cannabis Control", "Dept of Parks & Recreation"."""
+        out = [alias]
+        if alias.startswith("Department of "):
+            out += [alias.replace("Department of ", short, 1) for short in ("Dept. of ", "Dept of ")]
+        return out + [a.replace(" and ", " & ") for a in out if " and " in a]
+
     for row in read_jsonl("agencies.jsonl"):
-        for alias in [row["name"], *row["aliases"]]:
+        for alias in (a for name in [row["name"], *row["aliases"]] for a in spelled(name)):
             forms = [alias] if alias.lower().startswith(("california ", "the ")) else [alias, f"California {alias}"]
             patterns += [{"label": "AGENCY", "pattern": w, "id": row["name"]} for f in forms for w in written(f)]
     for place in read_lines("ca_places.txt"):

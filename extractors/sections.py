@@ -13,8 +13,9 @@ from extractors.nlp import read_jsonl
 
 # A label is the head of a line: bullets and numbering, then words, then a separator.
 _LINE_HEAD = re.compile(
-    r"^(?P<lead>[ \t]*(?:[*•>\-–—☒☑▸▪◦‣►➢→●○■□✓✔]|\[[ \txX✓✔]?\]|\(?\d{1,2}[.)]|\d{1,2}(?:\.\d{1,2}){1,2}\.?(?=[ \t])|\(?[a-hA-H][.)]"
-    r"|[IVX]{1,4}\.(?=[ \t]))?[ \t]*)"  # "3.", "3)", "3.0", "3.1.2"
+    r"^(?P<lead>[ \t]*(?:[*•>\-–—☒☑▸▪◦‣►➢→●○■□✓✔]|\[[ \txX✓✔]?\]|\(?\d{1,2}[.)]|(?:\d{1,2}|[a-hA-H])(?:\.\d{1,2}){1,2}\.?(?=[ \t])|\(?[a-hA-H][.)]"
+    r"|[IVX]{1,4}\.(?=[ \t])|(?i:section|part|item|question)[ \t]+(?:[A-Z]|\d{1,2})[ \t]*(?:[-–—:.)][ \t]|:))?[ \t]*)"
+    # "3.", "3)", "3.0", "3.1.2", "SECTION D - TIMEFRAME"
     r"(?P<head>[^\W\d_](?:[^\W_]|[ /&,'()\-]){0,80}?)"  # letters of any script: a fax's "Tímeline"
     r"[ \t]*(?P<sep>\?[ \t]*:?|:|\s[-–—]\s|\s--\s|[–—]\s|\s[–—]|\.(?=[ \t]+\S)|$)"
 )
@@ -258,7 +259,7 @@ def _cut_at_new_sentence(body: str) -> str:
     return body
 
 
-_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z])")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z])[.!?](?=\s+[A-Z])")  # not an initial's "H. Nakamura"
 
 
 # Answers that are a list or a date: a sentence after them on the label's line is about something else.
