@@ -113,3 +113,17 @@ def test_sentence_classifier_training_is_reproducible(tmp_path):
     assert len(rows) > 20000 and handwritten <= {r["text"] for r in rows}  # every annotated sentence is trained on
     for name in ("textcat_multilabel/model", "config.cfg"):
         assert (tmp_path / "model" / name).read_bytes() == (MODEL_DIR / name).read_bytes(), name
+
+
+def test_sentence_annotations_agree_with_their_items_truth():
+    """No sentence of a request is annotated with a timeframe or staff qualifications its item's truth says it
+    does not state ("Need ASAP.", "Our phone vendor will install."): the classifier learns the truth's reading."""
+    from extractors.sentences import train
+
+    truth = json.loads((DEVSET / "handwritten_train" / "truth.json").read_text())
+    rows = [json.loads(line) for p in train.HERE.glob("handwritten_*.jsonl") for line in p.read_text().splitlines()]
+    assert rows and {r["item"] for r in rows} <= set(truth)  # every annotated sentence belongs to a training item
+    disagree = [(r["item"], label) for r in rows if truth[r["item"]]["kind"] == "delegation_request"
+                for label in r["labels"] if label in ("timeframe", "staff_qualifications")
+                and truth[r["item"]]["present"][label] is False]
+    assert not disagree, disagree[:5]
