@@ -28,7 +28,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("half", re.compile(r"\b(?:(first|second|1st|2nd) half(?: of)?|h([12]))\s*,?\s*(?:calendar year\s*|cy\s*)?(\d{4})\b", re.I)),
     ("year", re.compile(r"\b(?:calendar\s+(?:year\s+)?|cy\s*|(?:the\s+)?end\s+of\s+(?:calendar\s+)?|year[- ]end\s+)(\d{4})\b", re.I)),
     ("mmy", re.compile(rf"\b(?:between\s+{_MONTH}\s+and|{_MONTH}\s*(?:through|thru|to|until|and|[-–—]))\s*{_MONTH},?\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
-    ("my", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_Y}(?!\d)", re.I)),
+    ("my", re.compile(rf"\b{_MONTH},?\s+(?:of\s+)?{_Y}(?!\d)", re.I)),  # "May 2027", "May, 2027"
     ("iso", re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")),
     ("num", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")),
     ("nmy", re.compile(r"(?<![/\d])\b(0?[1-9]|1[0-2])/(\d{4})\b")),
@@ -190,10 +190,10 @@ def normalise_period(text: str, written: date | None = None) -> tuple[str | None
     anchored = [p for p in periods if not _AFTER_EVENT.search(text[max(0, p[0] - 40): p[0]])]
     if anchored and len(anchored) < len(periods):
         periods = anchored  # "between January and April 2027, after the November 2026 election": the election is no bound
-    if len(periods) == 1 and _DEADLINE.search(text[: periods[0][0]]):
+    bare = _BARE_START.search(text[: periods[0][0]])
+    if len(periods) == 1 and _DEADLINE.search(text[: periods[0][0]]) and not bare:
         return None, periods[0][2].isoformat()  # "by June 30, 2027": a deadline is an end date
     start = periods[0][1]
-    bare = _BARE_START.search(text[: periods[0][0]])
     if bare:  # "start in August, finished by the end of September 2026"
         month = _month(bare.group(1))
         start = date(periods[0][1].year - (month > periods[0][1].month), month, 1)

@@ -192,9 +192,12 @@ def repair_ocr(text: str) -> str:
         return text
     text = _OCR_WORD.sub(_ocr_word, text)
     text = _OCR_CAPITAL_I.sub(lambda m: "I" + m.group(1), text)  # a sentence's "lf we cant" as "If we cant"
+    text = _OCR_CAPS_L.sub(lambda m: m.group(0).replace("l", "I"), text)  # a letterhead's "SERVlCES" as "SERVICES"
     return _OCR_NUMBER.sub(lambda m: m.group(0).translate(str.maketrans("OolI", "0011")), text)
 
 
+_OCR_CAPS_L = re.compile(r"\b(?=[A-Zl]*[A-Z]{2})[A-Z]*l[A-Zl]*\b")
+"""A word in capitals with a lower-case l in it: OCR's reading of a capital I."""
 _OCR_CAPITAL_I = re.compile(r"(?:(?<=^)|(?<=\n)|(?<=[.!?:]\s)|(?<=[.!?:]\s\s)|(?<=\n[ \t])|(?<=\n[ \t]{2}))[l1]([fnst])(?=\s)")
 
 
@@ -530,7 +533,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
         requested = _category_scores(reads, prefix="act:", not_requested=_NOT_REQUESTED + ("timeframe",))
         activities = _activities_from(" ".join(_request_sentences(reads))) or [
             a for a in ACTIVITIES if requested[f"act:{a}"] > 0]
-    dtype = _delegation_type(scores, extra, categories, fields)
+    dtype = _delegation_type(scores, extra, categories, fields, _named_types(reads))
     if dtype == "calnet_contract":
         categories = []  # the general categories are those of General Delegations
         products = fields["products_services"]
@@ -683,14 +686,33 @@ def _activities_from(text: str) -> list[str]:
     return sorted(set(out), key=ACTIVITIES.index)
 
 
+_NAMED_TYPE = re.compile(r"\b(?:request\w*|seek\w*|ask\w*|apply\w*|for)\s+(?:an?\s+|the\s+)?(?:(?P<general>general)|"
+                         r"(?P<contract>(?:calnet\s+)?contract))\s+delegation\b", re.I)
+"""A request naming the type it asks for ("DCSS requests contract delegation for ...")."""
+
+
+def _named_types(reads: list[_Read]) -> set[str]:
+    """The delegation types the message's own request sentences name (not quoted mail)."""
+    named = set()
+    for r in reads:
+        if r.cover_sheet:
+            continue
+        text = r.segment.text[:min((start for start, _program in r.quoted), default=len(r.segment.text))]
+        for m in _NAMED_TYPE.finditer(text):
+            named.add("general" if m.group("general") else "calnet_contract")
+    return named
+
+
 def _delegation_type(scores: Counter[str], extra: dict[str, FieldValue], categories: list[str],
-                     fields: dict[str, FieldValue]) -> str | None:
+                     fields: dict[str, FieldValue], named: set[str] = frozenset()) -> str | None:
     if "delegation_type" in extra:
         v = _checked(str(extra["delegation_type"].value)).lower()
         at = {t: m.start() for t, pat in (("general", r"\bgeneral\b"), ("calnet_contract", r"\bcontract\b"))
               if (m := re.search(pat, v))}
         if at:  # the type named first ("General (not provided by the CALNET contracts)")
             return min(at, key=at.get)
+    if len(named) == 1:
+        return next(iter(named))  # "requests contract delegation for the network call recording": as it says
     contract, general = scores["type:calnet_contract"], scores["type:general"]
     if fields["catalog_reference"].present:
         contract += 2

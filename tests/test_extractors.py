@@ -531,7 +531,7 @@ def test_layout_text_keeps_offsets_and_reads_dot_leaders_and_pipe_rows():
 
 
 def test_duration_in_words_ends_the_period():
-    from extractors.dates import normalise_period, states_period
+    from extractors.dates import normalise_period
 
     assert normalise_period("begin in March 2027 and run for fourteen months") == ("2027-03-01", "2028-04-30")
 
