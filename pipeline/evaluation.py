@@ -128,8 +128,12 @@ HANDWRITTEN_G = "handwritten_g"
 """A seventh held-out part, written in the same session as the sixth and measured after it."""
 HANDWRITTEN_H = "handwritten_h"
 """An eighth held-out part, written after the seventh had been measured."""
+HANDWRITTEN_I = "handwritten_i"
+"""A ninth held-out part, written after the eighth had been measured."""
+HANDWRITTEN_J = "handwritten_j"
+"""A tenth held-out part, written with the ninth by other writers, measured with it."""
 HANDWRITTEN_HELD_OUT = (HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C, HANDWRITTEN_D, HANDWRITTEN_E, HANDWRITTEN_F,
-                        HANDWRITTEN_G, HANDWRITTEN_H)
+                        HANDWRITTEN_G, HANDWRITTEN_H, HANDWRITTEN_I, HANDWRITTEN_J)
 HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, *HANDWRITTEN_HELD_OUT)
 
 
@@ -404,7 +408,7 @@ def main(argv: list[str]) -> int:
         print(bench(Path(args[0]) if args else None))
         return 0
     if not args:
-        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c|handwritten_d|handwritten_e|handwritten_f|handwritten_g|handwritten_h] [--errors] | --bench",
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c|handwritten_d|handwritten_e|handwritten_f|handwritten_g|handwritten_h|handwritten_i|handwritten_j] [--errors] | --bench",
               file=sys.stderr)
         return 2
     if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier

@@ -47,7 +47,7 @@ PRESENT_KEYS = {"project_scope", "project_purpose", "timeframe", "locations", "s
 
 @pytest.mark.parametrize("part", ["handwritten", "handwritten_b", "handwritten_c", "handwritten_d",
                                   "handwritten_e", "handwritten_f", "handwritten_g",
-                                  "handwritten_h"])
+                                  "handwritten_h", "handwritten_i", "handwritten_j"])
 def test_handwritten_part_is_well_formed(part):
     """A hand-written, held-out part: its size and the shape of its truth (no score floors: it is only measured)."""
     folder = DEVSET / part
