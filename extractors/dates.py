@@ -9,7 +9,8 @@ from datetime import date
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 _MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 _MONTHS["sept"] = 9
-_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:e(?:m|rn)ber)?|oct(?:ober)?|nov(?:e(?:m|rn)ber)?|dec(?:e(?:m|rn)ber)?)\.?"
+# (a fax's "Decernber": OCR reads an m as "rn")
 
 _Y = r"(\d{4}|['’]\d{2})"
 """A year: 2027, or '27."""
@@ -37,7 +38,7 @@ _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3
 
 
 def _month(token: str) -> int:
-    key = token.lower().rstrip(".")
+    key = token.lower().rstrip(".").replace("rn", "m")
     return _MONTHS[key] if key in _MONTHS else _MONTHS[key[:3]]
 
 

@@ -157,6 +157,11 @@ def _pipe_row(m: re.Match[str]) -> str:
     inner = m.group(2)
     if re.fullmatch(r"[\s|:+-]*", inner):
         return " " * len(m.group(0))  # the rule under a table's header
+    after = m.string[m.end():m.end() + 400].lstrip("\n")
+    if inner.count("|") >= 2 and not re.match(r"[ \t]*\|[\s|:+-]*\|[ \t]*(?:\n|$)", after):
+        # A row of three cells or more under its header ("| Monterey District, 2211 Garden Rd | NEC SL2100 | 22 |"):
+        # a line of prose, its cells kept apart (the header, "| Site | Current system | Stations |", labels them).
+        return m.group(1) + " " + inner + " " + m.group(3)
     inner = inner.replace("|", ":", 1)
     return m.group(1) + " " + inner + " " + m.group(3)
 
@@ -457,6 +462,8 @@ def _sites_in(item: str) -> list[str]:
     (servers)"), unless only the brackets name a place for a line that names none ("District 2 (Redding)", "HQ
     (Sacramento)"; not "Edmonston Pumping Plant (Kern County)")."""
     bare = re.sub(r"\s*\([^)]*\)", "", item).strip(" .,")
+    if " | " in bare and not ADDRESS.search(bare) and not _place_names().search(bare):
+        return []  # a table header's other cells ("Site: Current system | Replacement | Stations")
     if not ADDRESS.search(bare) and not _place_names().search(bare) and (len(bare.split()) <= 2 or re.search(r"\d", bare)):
         inner = [m.group(0) for b in re.findall(r"\(([^)]*)\)", item) for m in _place_names().finditer(b)]
         if inner:
@@ -1749,6 +1756,10 @@ def _local_acronyms(doc) -> set[str]:
     return out
 
 
+_UNIT_LEAD = re.compile(r"^\W*(?:the\s+)?(?:division|office|branch|unit|section|bureau|program|center|team|group)\b", re.I)
+"""An answer naming a unit of a department ("Division of Operations and Maintenance"), not the department."""
+
+
 def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: MessageContext) -> None:
     """The requesting agency: a label, the agency gazetteer, an ORG entity, or the sender's domain."""
     by_name, by_domain = _agencies()
@@ -1766,6 +1777,11 @@ def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
                      and not row["recipient"]), None)
         if name:
             fields["agency"].value = name
+            return
+        named = {ent.ent_id_ for r in reads for ent in r.doc.ents
+                 if ent.label_ == "AGENCY" and not by_name[ent.ent_id_]["recipient"]}
+        if len(named) == 1 and _UNIT_LEAD.match(value):
+            fields["agency"].value = named.pop()  # "Requesting Organization: Division of Operations ...": its department
         return
     counts: Counter[str] = Counter()
     first: dict[str, tuple[_Read, int, int]] = {}

@@ -145,7 +145,7 @@ def _entity_patterns() -> list[dict[str, Any]]:
     return patterns
 
 
-_FACILITY_WORDS = ["powerhouse", "plant", "prison", "hospital", "fairgrounds", "fairground", "campus", "yard",
+_FACILITY_WORDS = ["powerhouse", "powerplant", "plant", "prison", "hospital", "fairgrounds", "fairground", "campus", "yard",
                    "dam", "reservoir", "peak", "mountain", "ridge", "lookout", "academy", "courthouse", "annex",
                    "depot", "airport", "hatchery", "pumping", "substation", "armory", "barracks", "base"]
 """The last word of a named facility; "Center", "Office", "Building" and "Park" name too much else."""

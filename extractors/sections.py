@@ -114,26 +114,29 @@ QUESTION_WORDS_MAX = 14
 
 
 @lru_cache(maxsize=4096)
-def label_from_words(label: str, question: bool = False) -> str | None:
+def label_from_words(label: str, question: bool = False, inline: bool = False) -> str | None:
     """The field of a label none of ours names, from a word it contains ("Crew Experience" → staff,
     "Risk of Denial" → consequences), by the first matching row of `patterns/label_words.jsonl`
-    (a row whose field is null names labels that are no field: "Date", "Sent", "Team")."""
+    (a row whose field is null names labels that are no field: "Date", "Sent"; a row marked "inline" holds
+    only for a label with its answer on its line: "Team: 9 staff, ..." but not a greeting's "Team -")."""
     if not label or len(label.split()) > (QUESTION_WORDS_MAX if question else LABEL_WORDS_MAX):
         return None
     folded = fold_ocr(label)
-    rows = [r for r in _label_words() if not (question and r[0] is None)]  # a question is never a "Date:" line
+    rows = [(f, p) for f, p, only_inline in _label_words()
+            if not (question and f is None) and (inline or not only_inline)]  # a question is never a "Date:" line
     return next((field for field, pattern in rows if pattern.search(folded)), None)
 
 
 def fields_named(label: str) -> set[str]:
     """Every field a label's words name ("Scope, purpose and timeline" → three), by `label_words.jsonl`."""
     folded = fold_ocr(label)
-    return {field for field, pattern in _label_words() if field and pattern.search(folded)}
+    return {field for field, pattern, _inline in _label_words() if field and pattern.search(folded)}
 
 
 @lru_cache(maxsize=1)
-def _label_words() -> list[tuple[str, re.Pattern[str]]]:
-    return [(row["field"], re.compile(row["pattern"], re.I)) for row in read_jsonl("label_words.jsonl")]
+def _label_words() -> list[tuple[str, re.Pattern[str], bool]]:
+    return [(row["field"], re.compile(row["pattern"], re.I), row.get("inline", False))
+            for row in read_jsonl("label_words.jsonl")]
 
 
 def _titled(head: str) -> bool:
@@ -179,7 +182,7 @@ def find_sections(text: str) -> list[Section]:
                 field = label_from_words(label, question=True)  # "Who on your staff will do the work?"
             elif field is None and ((colon and line[m.end():].strip()) or _titled(m.group("head"))) \
                     and _OTHER_HEAD.match(m.group("head").strip()) and not re.search(r"\d", m.group("head")):
-                field = label_from_words(label)
+                field = label_from_words(label, inline=colon and bool(line[m.end():].strip()))
             head = (offset + m.start("head"), field or UNKNOWN, m.group("head").strip(), offset + m.end(),
                     not bare and bool(line[m.end():].strip()))
             outline = bool(re.match(r"[ \t]*[IVX]{1,4}\.", m.group("lead")))  # an outline's "V. Staff" heading
