@@ -611,3 +611,59 @@ def test_a_forwarded_write_up_is_the_forwarders_request_unless_sent_for_someone(
     sent_for = "Sending the request from our CIO below, as she asked.\n\nPat Lee\nExecutive Assistant to the CIO\n"
     x = extract([Segment("body.txt", None, sent_for + chain)], MessageContext(subject="FW: write-up"))
     assert x.fields["submitter_name"].value == "Darnell Okafor"
+
+
+@pytest.mark.parametrize(("head", "tail", "title"), [
+    ("", "Sincerely,\n\nJane Doe\n", None),  # no title anywhere: none is invented
+    ("", "As the Department's Chief Information Officer, I support this.\n\nSincerely,\n\nJane Doe\n",
+     "Chief Information Officer"),
+    ("DEPARTMENT OF GENERAL SERVICES\nJANE DOE, CHIEF INFORMATION OFFICER\n\n", "Sincerely,\n\nJane Doe\n",
+     "CHIEF INFORMATION OFFICER"),
+    ("Submitted by Jane Doe, Acting CIO\n\n", "Thanks,\nJane Doe\n", "Acting CIO"),
+])
+def test_a_signers_title_written_outside_the_signature(head, tail, title):
+    x = extract([Segment("body.txt", None, head + _REQUEST_BODY + tail)], MessageContext(subject="Delegation request"))
+    assert x.fields["submitter_name"].value == "Jane Doe"
+    assert (x.fields["submitter_title"].value if x.fields["submitter_title"].present else None) == title
+
+
+def test_on_behalf_of_the_cio_mid_sentence_and_a_request_under_a_rule():
+    note = ("Good afternoon,\n\nOn behalf of Gregory Tan, Chief Information Officer, please find the request below.\n\n"
+            "Thank you,\nLorena Fuentes\nExecutive Assistant to the Chief Information Officer\n\n" + "-" * 40 + "\n\n")
+    x = extract([Segment("body.txt", None, note + _REQUEST_BODY + "Gregory Tan\nChief Information Officer\n")],
+                MessageContext(subject="Delegation request"))
+    assert (x.fields["submitter_name"].value, x.title_is_cio) == ("Gregory Tan", True)
+    assert x.fields["locations"].present and x.fields["timeframe"].value.start == "2027-03-01"
+
+
+def test_a_questionnaires_policy_question_states_nothing():
+    qa = ("> Any adverse consequences to the agency or others if delegation is denied.\n\n"
+          "Response: Will follow under separate cover.\n\n")
+    x = extract([Segment("body.txt", None, _REQUEST_BODY.replace("If delegation is denied, the building stays on a "
+                                                                 "failing switch.", "") + qa)],
+                MessageContext(subject="Delegation request"))
+    assert not x.fields["adverse_consequences"].present
+
+
+def test_a_request_naming_its_type_is_of_that_type():
+    text = ("DCSS requests contract delegation for the contractor's network-based call recording: 140 agents at "
+            "11150 International Drive, Rancho Cordova. Our old recorder goes away with the PBX. Want it live Feb 2027.")
+    x = extract([Segment("body.txt", None, text)], MessageContext(subject="delegation"))
+    assert x.delegation_type == "calnet_contract" and x.general_categories == []
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("We'd like to get started in January and be done by the end of May, 2027.", ("2027-01-01", "2027-05-31")),
+    ("We want to have this cornp1ete by Decernber 2026.", (None, "2026-12-31")),
+])
+def test_months_written_loosely(text, period):
+    assert normalise_period(text) == period
+
+
+def test_a_tables_rows_give_their_sites():
+    table = ("| Site | Current system | Replacement | Stations |\n|---|---|---|---|\n"
+             "| Monterey District, 2211 Garden Rd, Monterey | Toshiba CIX100 | NEC SL2100 | 22 |\n"
+             "| North Coast Redwoods District, Eureka | Panasonic KX-TDA50 | NEC SL2100 | 14 |\n\n")
+    text = "California State Parks requests a General Delegation to replace key telephone systems.\n\n" + table
+    x = extract([Segment("body.txt", None, text)], MessageContext(subject="Delegation request"))
+    assert x.fields["locations"].value == ["2211 Garden Rd, Monterey", "Eureka"]
