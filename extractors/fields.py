@@ -800,7 +800,9 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                 if s.field == "submitter_name" and first is not None:
                     # "Submitted by: Priya Raman, Chief Information Officer", "Who's asking: Secretary of
                     # State – Darnell Whitaker-Ruiz, CIO": the name, and the title after it (or before it)
-                    title = next((t for p in [*parts[first + 1:], *parts[:first][::-1]] if (t := _title_in(p))), None)
+                    title = _title_in(", ".join(parts[first + 1:])) if len(parts) > first + 1 else None
+                    title = title or next((t for p in [*parts[first + 1:], *parts[:first][::-1]] if (t := _title_in(p))),
+                                          None)  # ("Brendan O'Rourke, Assistant Commissioner, Chief Information Officer")
                     if title and not fields["submitter_title"].present:
                         fields["submitter_title"] = FieldValue(value=title, confidence=LABELLED, evidence=[ev])
                     value = parts[first]
@@ -812,7 +814,9 @@ def _read_labelled(reads: list[_Read], fields: dict[str, FieldValue], extra: dic
                             fields["submitter_title"] = FieldValue(value=title, confidence=LABELLED, evidence=[ev])
                             break
                 if s.field == "submitter_title" and len(parts) > 1:
-                    value = next((p for p in parts if classify_title(p)[0] and not _agency_name(p)), value)
+                    # "Deputy Director, Information Technology Services / Chief Information Officer": all of it
+                    value = _title_in(value) or next((p for p in parts if classify_title(p)[0] and not _agency_name(p)),
+                                                     value)
                 if s.field == "submitter_name":
                     value = re.split(r"\s{3,}|\t", re.sub(r"^/s/\s*", "", str(value)))[0]  # "/s/ Name      Date: ..."
                     value = _STRIP_RANK.sub("", re.sub(r"^(\S+)\s+\([A-Z]{2}\)\s+", r"\1 ", value))  # "COL (CA) R. Benavides"
@@ -1415,15 +1419,21 @@ def _person(line: str) -> str | None:
     line = re.sub(r"\bl(?=[a-z]{2})", "I", line) if re.search(r"\bl[bcdfghjkmnpqrstvwxz][a-z]", line) else line  # "lbarra"
     if line.isupper() and 2 <= len(line.split()) <= 4 and not classify_title(line)[0]:
         line = line.title()
-    if not _NAME.match(line) or classify_title(line)[0] or _NOT_A_PERSON.search(line):
-        return None
+    if not _NAME.match(line) or classify_title(line)[0] or _NOT_A_PERSON.search(line) \
+            or all(w.lower() in _RANK_WORDS for w in line.split()):
+        return None  # ("Assistant Commissioner", "Deputy Secretary": an office, not a name)
     return _STRIP_RANK.sub("", line)
+
+
+_RANK_WORDS = frozenset(["assistant", "associate", "deputy", "commissioner", "director", "chief", "officer", "secretary",
+                         "undersecretary", "executive", "acting", "interim", "senior", "principal", "general", "manager",
+                         "administrator", "superintendent", "chancellor", "vice", "president", "chair", "member"])
 
 
 _SENT_FOR = re.compile(r"(?i:\bon behalf of (?:our |the )?(?:cio|chief information officer|director)\b)"
                        r"|\b[Oo]n behalf of (?:Mr\.? |Ms\.? |Dr\.? )?[A-Z][a-z]+ [A-Z]"
                        r"|(?i:\b(?:from|by|of) (?:our|the) (?:cio|chief information officer|agency information "
-                       r"officer|director)\b|\bassistant\b)")
+                       r"officer|director)\b|\bassistant to\b|\b(?:executive|administrative|office|staff) assistant\b)")
 """A cover note sent for someone else ("Sending the request from our CIO below"): the request's signer is the submitter."""
 _ON_BEHALF = re.compile(r"^[ \t]*(?:sent )?on behalf of (?P<who>[^,\n:]{3,60}),\s*(?P<title>[^\n:,]{2,80}?)(?:\s*[:,.]?\s*$|,[ \t]+(?=[a-z]))",
                         re.I | re.M)
