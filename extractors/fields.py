@@ -335,7 +335,7 @@ _COVER_WORD = re.compile(
 
 
 _COVER_END = re.compile(
-    r"^[ \t]*(?:(?:(?:#|no\.?|number)[ \t]*of[ \t]+)?pages?\b[^\n]*|(?:re|subject|regarding)[ \t]*:[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$"
+    r"^[ \t]*(?:(?:(?:#|no\.?|number)[ \t]*of[ \t]+)?pages?\b[^\n]*|(?:re|subj|subject|regarding)[ \t]*:[^\n]*|(?:[-=_*][ \t]*){8,})[ \t]*$"
     r"|^(?=[^\n]*\d{1,2}:\d{2})[^\n]*\b(?:page|p)\.?\s*0*[2-9]\s*/\s*\d+[^\n]*$", re.I | re.M)
 """Where a fax cover's block ends: its "Pages:" or "RE:" line, a rule, or the fax header of the next page."""
 COVER_BODY_WORDS = 60
@@ -1398,6 +1398,9 @@ def _in_zones(zones: list[tuple[int, int]], offset: int) -> bool:
     return any(a <= offset < b for a, b in zones)
 
 
+_CLOSING_LEAD = re.compile(r"^\s*(?:thanks|thank you|regards|best|cheers|sincerely|respectfully)[,!.]?\s*[-–—]+\s*(?=[A-Z])",
+                           re.I)
+"""A closing on the signature's own line ("Thanks - Tomás Ruiz, CIO, California Conservation Corps")."""
 _SIG_LEAD = re.compile(r"^\s*(?:[-–—~_]+|/s/)\s*")
 _RANK = r"(?:Dr|Mr|Ms|Mrs|Col|COL|LTC|Lt\. ?Col|Lt|LT|MAJ|Maj|CPT|Capt|CAPT|SFC|SGT|Sgt|MSG|CW[2-5]|BG|MG|Gen)"
 _CAP = "[A-ZÀ-ÖØ-Þ]"
@@ -1559,7 +1562,8 @@ def _read_people(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
             start = before if before is not None and _title_in(lines[before].strip()) == lines[before].strip(" ,.") \
                 else signed[-1]  # ("Acting CIO" / "[signature]" / "Efrén Castillo": the title over the mark)
         # ("I concur with it. -- Daniela Moreno-Holt, CIO, CCC": the signature after the dashes)
-        block = [(i, _SIG_LEAD.sub("", ln.rsplit(" -- ", 1)[-1]).strip()) for i, ln in enumerate(lines[start:], start)
+        block = [(i, _SIG_LEAD.sub("", _CLOSING_LEAD.sub("", ln.rsplit(" -- ", 1)[-1])).strip())
+                 for i, ln in enumerate(lines[start:], start)
                  if ln.strip() and not re.fullmatch(r"\s*\[[^\]]{0,30}\]\s*", ln)]  # "[signature]" is no line of it
         confidence = 0.85 if closing is not None else 0.7
         found_name: tuple[int, str] | None = None
@@ -1631,6 +1635,9 @@ _SELF_TITLE = re.compile(
     r"(?:^|(?<=[.!?]\s)|(?<=\n))[ \t]*(?i:as|in my (?:role|capacity) as)[ \t]+(?i:the |its |our )?"
     r"(?:[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,5}['’]s[ \t]+)?(?P<title>[^,;:.\n]{2,70}?),[ \t]*I\b")
 """The writer naming their own office: "As the Commission's Chief Information Officer, I am writing ..."."""
+_I_AM = re.compile(r"\bI(?:'m|’m| am| serve as)\s+(?:the |its |our )?(?:[A-Z][\w&.-]*(?: [A-Z][\w&.-]*){0,5}['’]s\s+)?"
+                   r"(?P<title>[A-Z][\w ./&-]{1,60}?)\s+(?:at|of|for|with)\s+(?:the\s+)?[A-Z]")
+"""The same in the first person: "I'm the Chief Information Officer at the Department of Child Support Services"."""
 
 
 def _title_of_signer(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
@@ -1647,7 +1654,7 @@ def _title_of_signer(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
                 fields["submitter_title"] = FieldValue(value=title, confidence=0.65,
                                                        evidence=[_evidence(r, m.start(), m.end())])
                 return
-        for m in _SELF_TITLE.finditer(text):
+        for m in [*_SELF_TITLE.finditer(text), *_I_AM.finditer(text)]:
             title = m.group("title").strip()
             if _title_in(title) == title:
                 fields["submitter_title"] = FieldValue(value=title, confidence=0.6,

@@ -13,7 +13,7 @@ from extractors.nlp import read_jsonl
 
 # A label is the head of a line: bullets and numbering, then words, then a separator.
 _LINE_HEAD = re.compile(
-    r"^(?P<lead>[ \t]*(?:[*•>\-–—☒☑▸▪◦‣►➢→●○■□✓✔]|\[[ \txX✓✔]?\]|\(?\d{1,2}[.)]|(?:\d{1,2}|[a-hA-H])(?:\.\d{1,2}){1,2}\.?(?=[ \t])|\(?[a-hA-H][.)]"
+    r"^(?P<lead>[ \t]*(?:[*•>\-–—☒☑▸▪◦‣►➢→●○■□✓✔]|\[[ \txX✓✔]?\]|\[\d{1,2}\]|\(?\d{1,2}[.)]|(?:\d{1,2}|[a-hA-H])(?:\.\d{1,2}){1,2}\.?(?=[ \t])|\(?[a-hA-H][.)]"
     r"|[IVX]{1,4}\.(?=[ \t])|(?i:section|part|item|question)[ \t]+(?:[A-Z]|\d{1,2})[ \t]*(?:[-–—:.)][ \t]|:))?[ \t]*)"
     # "3.", "3)", "3.0", "3.1.2", "SECTION D - TIMEFRAME"
     r"(?P<head>[^\W\d_](?:[^\W_]|[ /&,'()\-]){0,80}?)"  # letters of any script: a fax's "Tímeline"
