@@ -540,7 +540,7 @@ def extract(segments: list[Segment], context: MessageContext | None = None) -> E
         requested = _category_scores(reads, prefix="act:", not_requested=_NOT_REQUESTED + ("timeframe",))
         activities = _activities_from(" ".join(_request_sentences(reads))) or [
             a for a in ACTIVITIES if requested[f"act:{a}"] > 0]
-    dtype = _delegation_type(scores, extra, categories, fields, _named_types(reads))
+    dtype = _delegation_type(scores, extra, categories, fields, _named_types(reads, context.subject))
     if dtype == "calnet_contract":
         categories = []  # the general categories are those of General Delegations
         products = fields["products_services"]
@@ -698,8 +698,9 @@ _NAMED_TYPE = re.compile(r"\b(?:request\w*|seek\w*|ask\w*|apply\w*|for)\s+(?:an?
 """A request naming the type it asks for ("DCSS requests contract delegation for ...")."""
 
 
-def _named_types(reads: list[_Read]) -> set[str]:
-    """The delegation types the message's own request sentences name (not quoted mail)."""
+def _named_types(reads: list[_Read], subject: str = "") -> set[str]:
+    """The delegation types the message's own request sentences name (not quoted mail), else its subject
+    ("DCC General Delegation Request - Licensing Call Center IVR/ACD")."""
     named = set()
     for r in reads:
         if r.cover_sheet:
@@ -707,6 +708,9 @@ def _named_types(reads: list[_Read]) -> set[str]:
         text = r.segment.text[:min((start for start, _program in r.quoted), default=len(r.segment.text))]
         for m in _NAMED_TYPE.finditer(text):
             named.add("general" if m.group("general") else "calnet_contract")
+    if not named and not _REPLY_SUBJECT.match(subject):
+        named = {"general" if m.group(1).lower() == "general" else "calnet_contract"
+                 for m in re.finditer(r"\b(general|(?:calnet )?contract) delegation\b", subject, re.I)}
     return named
 
 
@@ -840,7 +844,11 @@ _PLACEHOLDER = re.compile(
     r"|(?:will|to) (?:follow|be provided|be sent|be submitted)\b[^.\n]*\W*$"
     r"|\[[^\]\n]{8,}\]\W*$"
     r"|(?:see|refer to|please see) (?:the )?attach(?:ed|ment)\b[^.\n]*\W*$"
-    r"|[^\d\n]{0,40}\b(?:as soon as (?:possible|we can|practical|practicable|feasible)|asap)\b[^\d\n]{0,40}$)", re.I)
+    r"|[^\d\n]{0,40}\b(?:as soon as (?:possible|we can|practical|practicable|feasible)|asap)\b[^\d\n]{0,40}$"
+    r"|(?:we )?(?:do not|don't|do n't) (?:yet )?have (?:a |any )?(?:firm |set |final |exact |specific )?(?:dates?|schedule|"
+    r"timeline)\b[^\d\n]*$"
+    r"|(?:i|we) (?:haven'?t|have not) (?:yet )?(?:locked|set|fixed|pinned down|finali[sz]ed|confirmed|picked|chosen) "
+    r"(?:in |down )?(?:any|them|the dates?|dates?|a date)\b[^\d\n]*$)", re.I)
 """A form's answer that states nothing ("N/A", "TBD", "To be provided under separate cover.", "ASAP")."""
 
 
@@ -1176,7 +1184,8 @@ _PAST_EVENT = re.compile(
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december|20\d\d)\b"
     r"|^\W*(?:in|on|during|back in) (?:[\w,]+ ){0,3}(?:19|20)\d\d,? [^.]{0,60}?\b(?:took out|destroyed|damaged|failed|"
     r"happened|occurred|went down|was|were|had|lost|hit|took|isolated|knocked out|cut off|overwhelmed|forced|left|"
-    r"dropped|crashed|flooded|burned|spiked|doubled|tripled)\b", re.I)
+    r"dropped|crashed|flooded|burned|spiked|doubled|tripled)\b"
+    r"|\bduring (?:the )?(?:[\w-]+ ){0,2}(?:19|20)\d\d (?:[\w-]+ ){0,3}?[^.]{0,60}?\b(?:had to|were|was|lost|went down)\b", re.I)
 """A sentence dating something that already happened (a product's release, an outage): no timeframe."""
 _ADDRESS_MARK = re.compile(
     r"\b(?:p\.?\s?o\.?\s*box|(?:CA|California)\s+\d{5}(?:-\d{4})?|attn\b|program chief)|^\s*(?:to|cc)\s*:", re.I | re.M)
@@ -1813,9 +1822,9 @@ def _read_agency(reads: list[_Read], fields: dict[str, FieldValue], ctx: Message
                     first.setdefault(ent.ent_id_, (r, ent.sent.start_char, ent.sent.end_char))
         if counts:
             break
-    if counts:  # the most named; of as many, the sender's own ("CalCannabis at CDFA" ... "Dept. of Cannabis Control")
+    if counts:  # the most named, the sender's own counting once more ("CalCannabis at CDFA" ... "Dept. of Cannabis Control")
         sender = _domain_agency(ctx.from_)
-        name = max(counts, key=lambda n: (counts[n], n == sender, -list(first).index(n)))
+        name = max(counts, key=lambda n: (counts[n] + (n == sender), n == sender, -list(first).index(n)))
         r, a, b = first[name]
         fields["agency"] = FieldValue(value=name, confidence=0.85, evidence=[_evidence(r, a, b)])
         return
