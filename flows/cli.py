@@ -43,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--part", choices=["train", "eval", "handwritten_train", "handwritten", "handwritten_b", "handwritten_c",
                                        "handwritten_d", "handwritten_e", "handwritten_f",
                                        "handwritten_g", "handwritten_h", "handwritten_i",
-                                       "handwritten_j"], help="only this part of the set")
+                                       "handwritten_j", "held_out"], help="only this part of the set")
     ev.add_argument("--errors", action="store_true", help="list each item's mistakes")
     again = sub.add_parser("reprocess", help="triage a filed case again from its original message")
     again.add_argument("case_id", metavar="CASE_ID")

@@ -135,6 +135,8 @@ HANDWRITTEN_J = "handwritten_j"
 HANDWRITTEN_HELD_OUT = (HANDWRITTEN, HANDWRITTEN_B, HANDWRITTEN_C, HANDWRITTEN_D, HANDWRITTEN_E, HANDWRITTEN_F,
                         HANDWRITTEN_G, HANDWRITTEN_H, HANDWRITTEN_I, HANDWRITTEN_J)
 HANDWRITTEN_PARTS = (HANDWRITTEN_TRAIN, *HANDWRITTEN_HELD_OUT)
+HELD_OUT = "held_out"
+"""Every held-out part together (`--part held_out`): the evaluation-only part of the set, measured as one."""
 
 
 def _read_items(folder: Path, source: str) -> list[Item]:
@@ -159,9 +161,10 @@ def load_devset(devset_dir: Path, part: str | None = None) -> list[Item]:
     """
     items = _read_items(devset_dir, "generated") if part in (None, "train", "eval") else []
     for folder in HANDWRITTEN_PARTS:
-        if part in (None, folder) and (devset_dir / folder / "truth.json").is_file():
+        wanted = part in (None, folder) or (part == HELD_OUT and folder in HANDWRITTEN_HELD_OUT)
+        if wanted and (devset_dir / folder / "truth.json").is_file():
             items += _read_items(devset_dir / folder, folder)
-    return [i for i in items if not part or i.part == part]
+    return [i for i in items if not part or i.part == part or (part == HELD_OUT and i.part in HANDWRITTEN_HELD_OUT)]
 
 
 def assess_item(item: Item) -> Outcome:
@@ -375,7 +378,7 @@ def run_evaluation(devset_dir: Path, part: str | None = None, errors: bool = Fal
     items = load_devset(Path(devset_dir), part)
     by_part: dict[str, list[Item]] = {}
     for item in items:
-        by_part.setdefault(item.part, []).append(item)
+        by_part.setdefault(HELD_OUT if part == HELD_OUT else item.part, []).append(item)
     order = sorted(by_part, key=lambda p: (p != "train", p in HANDWRITTEN_HELD_OUT, p == HANDWRITTEN_TRAIN, p))
     return format_report({p: evaluate(by_part[p]) for p in order}, errors=errors)
 
@@ -408,7 +411,7 @@ def main(argv: list[str]) -> int:
         print(bench(Path(args[0]) if args else None))
         return 0
     if not args:
-        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c|handwritten_d|handwritten_e|handwritten_f|handwritten_g|handwritten_h|handwritten_i|handwritten_j] [--errors] | --bench",
+        print("usage: python -m pipeline.evaluation DEVSET_DIR [--part train|eval|handwritten_train|handwritten|handwritten_b|handwritten_c|handwritten_d|handwritten_e|handwritten_f|handwritten_g|handwritten_h|handwritten_i|handwritten_j|held_out] [--errors] | --bench",
               file=sys.stderr)
         return 2
     if "--prose" in argv:  # compare ways of assigning unlabelled sentences: both, cues, classifier

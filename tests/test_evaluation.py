@@ -137,3 +137,13 @@ def test_handwritten_train_items_are_their_own_part(tmp_path):
 def test_the_repository_has_a_handwritten_training_part():
     items = load_devset(Path(__file__).parents[1] / "extractors" / "devset", "handwritten_train")
     assert len(items) >= 30 and all(i.split == "train" for i in items)
+
+
+def test_the_held_out_part_is_every_held_out_set_together():
+    from pipeline.evaluation import HANDWRITTEN_HELD_OUT, HELD_OUT
+
+    devset = Path(__file__).resolve().parents[1] / "extractors" / "devset"
+    pooled = load_devset(devset, HELD_OUT)
+    per_set = [i for p in HANDWRITTEN_HELD_OUT for i in load_devset(devset, p)]
+    assert len(pooled) == len(per_set) >= 500 and {i.id for i in pooled} == {i.id for i in per_set}
+    assert not {i.part for i in pooled} & {"train", "eval", "handwritten_train"}
