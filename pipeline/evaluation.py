@@ -139,9 +139,19 @@ HELD_OUT = "held_out"
 """Every held-out part together (`--part held_out`): the evaluation-only part of the set, measured as one."""
 
 
+def read_truth(folder: Path) -> dict[str, dict]:
+    """A folder's truth by item id: its `truth.json`, and the `truth/*.json` a large folder keeps one a batch
+    (`handwritten_train/truth/wa.json` ...), read together."""
+    truth: dict[str, dict] = {}
+    for path in [folder / "truth.json", *sorted((folder / "truth").glob("*.json"))]:
+        if path.is_file():
+            truth.update(json.loads(path.read_text(encoding="utf-8")))
+    return truth
+
+
 def _read_items(folder: Path, source: str) -> list[Item]:
-    """The items of one folder (`items/*.json` and `truth.json`)."""
-    truth = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
+    """The items of one folder (`items/*.json` and its truth)."""
+    truth = read_truth(folder)
     items = []
     for path in sorted((folder / "items").glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
@@ -156,13 +166,13 @@ def load_devset(devset_dir: Path, part: str | None = None) -> list[Item]:
     "handwritten").
 
     The generated items are `items/*.json` with `truth.json`; the hand-written ones, when the set has
-    them, are `handwritten_train/items/*.json` with `handwritten_train/truth.json` (for tuning) and
+    them, are `handwritten_train/items/*.json` with `handwritten_train/truth/*.json` (for tuning) and
     `handwritten/items/*.json` with `handwritten/truth.json` (held out).
     """
     items = _read_items(devset_dir, "generated") if part in (None, "train", "eval") else []
     for folder in HANDWRITTEN_PARTS:
         wanted = part in (None, folder) or (part == HELD_OUT and folder in HANDWRITTEN_HELD_OUT)
-        if wanted and (devset_dir / folder / "truth.json").is_file():
+        if wanted and read_truth(devset_dir / folder):
             items += _read_items(devset_dir / folder, folder)
     return [i for i in items if not part or i.part == part or (part == HELD_OUT and i.part in HANDWRITTEN_HELD_OUT)]
 

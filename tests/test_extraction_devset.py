@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from extractors.devset import generate
-from pipeline.evaluation import evaluate, load_devset, summary
+from pipeline.evaluation import evaluate, load_devset, read_truth, summary
 
 DEVSET = Path(__file__).resolve().parents[1] / "extractors" / "devset"
 
@@ -120,7 +120,7 @@ def test_sentence_annotations_agree_with_their_items_truth():
     does not state ("Need ASAP.", "Our phone vendor will install."): the classifier learns the truth's reading."""
     from extractors.sentences import train
 
-    truth = json.loads((DEVSET / "handwritten_train" / "truth.json").read_text())
+    truth = read_truth(DEVSET / "handwritten_train")
     rows = [json.loads(line) for p in train.HERE.glob("handwritten_*.jsonl") for line in p.read_text().splitlines()]
     assert rows and {r["item"] for r in rows} <= set(truth)  # every annotated sentence belongs to a training item
     disagree = [(r["item"], label) for r in rows if truth[r["item"]]["kind"] == "delegation_request"
