@@ -128,6 +128,11 @@ class _Read:
     signed: list[tuple[int, int]] = field(default_factory=list)
     """Where its closings and signatures run (`_signed_off`): no request item is read there."""
 
+    @property
+    def own_text(self) -> str:
+        """Its text above the first message it quotes or forwards: what this message itself says."""
+        return self.segment.text[:min((start for start, _program in self.quoted), default=len(self.segment.text))]
+
 
 _DOT_LEADER = re.compile(r"(?<=[^\W\d_])([ \t]*(?:\.[ \t]?){3,}[ \t]*)(?=\S)"
                          r"|^[ \t]*[^\W\d_][^\W\d_ /&'-]*(?:[ /&'-][^\W\d_]+){0,4}([ \t]*\.\.[ \t]+)(?=\S)", re.M)
@@ -705,8 +710,7 @@ def _named_types(reads: list[_Read], subject: str = "") -> set[str]:
     for r in reads:
         if r.cover_sheet:
             continue
-        text = r.segment.text[:min((start for start, _program in r.quoted), default=len(r.segment.text))]
-        for m in _NAMED_TYPE.finditer(text):
+        for m in _NAMED_TYPE.finditer(r.own_text):
             named.add("general" if m.group("general") else "calnet_contract")
     if not named and not _REPLY_SUBJECT.match(subject):
         named = {"general" if m.group(1).lower() == "general" else "calnet_contract"
@@ -715,7 +719,7 @@ def _named_types(reads: list[_Read], subject: str = "") -> set[str]:
 
 
 def _delegation_type(scores: Counter[str], extra: dict[str, FieldValue], categories: list[str],
-                     fields: dict[str, FieldValue], named: set[str] = frozenset()) -> str | None:
+                     fields: dict[str, FieldValue], named: frozenset[str] | set[str] = frozenset()) -> str | None:
     if "delegation_type" in extra:
         v = _checked(str(extra["delegation_type"].value)).lower()
         at = {t: m.start() for t, pat in (("general", r"\bgeneral\b"), ("calnet_contract", r"\bcontract\b"))
@@ -1656,7 +1660,7 @@ def _title_of_signer(reads: list[_Read], fields: dict[str, FieldValue]) -> None:
     for r in reads:
         if r.cover_sheet:
             continue
-        text = r.segment.text[:min((start for start, _program in r.quoted), default=len(r.segment.text))]
+        text = r.own_text
         for m in re.finditer(r"^[ \t]*(?P<who>[^,\n]{3,60}?)[ \t]*(?:,|\s[-–—|]\s)[ \t]*(?P<title>[^\n]{2,80})$", text, re.M):
             who = _BY_LEAD.sub("", m.group("who"))  # "Submitted by Gabriela Iñiguez, Chief Information Officer"
             if _norm(_person(who) or "") == want and (title := _title_in(m.group("title").strip())):
